@@ -1,0 +1,29 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace glassbox::cli {
+
+// Command-line arguments of one subcommand: `--name value` options, `--flag` switches and
+// positionals. Each accessor consumes what it reads, so `finish()` can reject anything unknown.
+class Args
+{
+public:
+    Args(std::vector<std::string> arguments);
+
+    bool flag(const std::string &name);
+    std::optional<std::string> option(const std::string &name);
+    std::string required(const std::string &name);
+    long long integer(const std::string &name, long long fallback);
+    std::optional<std::string> positional();
+    // Throws glassbox::Error naming the first argument nobody asked for.
+    void finish() const;
+
+private:
+    std::vector<std::string> m_args;
+    std::vector<bool> m_used;
+};
+
+} // namespace glassbox::cli

@@ -14,7 +14,12 @@ namespace {
 
 constexpr std::uint32_t kMaxDims = 4;
 constexpr int kMaxArrayNesting = 8;
-constexpr std::uint64_t kMinTensorInfoBytes = 8 + 4 + 4 + 8; // name length, n_dims, type, offset
+// name length, one name byte, n_dims, one dimension, type, offset
+constexpr std::uint64_t kMinTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;
+constexpr std::uint64_t kMinKeyValueBytes = 8 + 1 + 4 + 1; // key length, one key byte, type, a uint8
+// A metadata value costs far more memory than its bytes in the file (a uint8 becomes a Value), so the
+// number of values is capped; real files hold about a million (vocabularies of 256k tokens, merges).
+constexpr std::uint64_t kMaxMetadataValues = std::uint64_t(1) << 24;
 
 // Reads little-endian values from the mapped bytes, checking every read against the end, and knows
 // where it is so that an error can name the byte.
@@ -120,7 +125,8 @@ ValueType readValueType(Cursor &cursor, const std::string &key)
     return static_cast<ValueType>(raw);
 }
 
-Value readValue(Cursor &cursor, ValueType type, const std::string &key, int depth)
+// `valuesLeft` is what remains of kMaxMetadataValues for the whole file.
+Value readValue(Cursor &cursor, ValueType type, const std::string &key, int depth, std::uint64_t &valuesLeft)
 {
     Value value;
     value.type = type;
@@ -174,9 +180,15 @@ Value readValue(Cursor &cursor, ValueType type, const std::string &key, int dept
         const std::uint64_t countAt = cursor.position();
         const auto count = cursor.read<std::uint64_t>("an array length");
         cursor.checkCount(count, minimumValueBytes(array.elementType), countAt, "array element");
+        if (count > valuesLeft) {
+            cursor.fail(countAt,
+                        "array of " + std::to_string(count) + " elements in key '" + key + "' exceeds the limit of "
+                            + std::to_string(kMaxMetadataValues) + " metadata values in a file");
+        }
+        valuesLeft -= count;
         array.items.reserve(static_cast<std::size_t>(count));
         for (std::uint64_t i = 0; i < count; ++i)
-            array.items.push_back(readValue(cursor, array.elementType, key, depth + 1));
+            array.items.push_back(readValue(cursor, array.elementType, key, depth + 1, valuesLeft));
         value.data = std::move(array);
         break;
     }
@@ -243,9 +255,16 @@ void GgufFile::parse()
     const auto tensorCount = cursor.read<std::uint64_t>("the tensor count");
     const std::uint64_t kvCountAt = cursor.position();
     const auto kvCount = cursor.read<std::uint64_t>("the metadata count");
-    cursor.checkCount(kvCount, 8 + 4 + 1, kvCountAt, "metadata key/value");
+    cursor.checkCount(kvCount, kMinKeyValueBytes, kvCountAt, "metadata key/value");
     cursor.checkCount(tensorCount, kMinTensorInfoBytes, tensorCountAt, "tensor");
+    if (kvCount > kMaxMetadataValues) {
+        cursor.fail(kvCountAt,
+                    "metadata count " + std::to_string(kvCount) + " exceeds the limit of " + std::to_string(kMaxMetadataValues)
+                        + " metadata values in a file");
+    }
+    std::uint64_t valuesLeft = kMaxMetadataValues - kvCount;
 
+    std::uint64_t alignmentAt = 0;
     m_metadata.reserve(static_cast<std::size_t>(kvCount));
     for (std::uint64_t i = 0; i < kvCount; ++i) {
         const std::uint64_t keyAt = cursor.position();
@@ -254,8 +273,10 @@ void GgufFile::parse()
             cursor.fail(keyAt, "empty metadata key");
         if (m_metadataIndex.count(key))
             cursor.fail(keyAt, "duplicate metadata key '" + key + "'");
+        if (key == "general.alignment")
+            alignmentAt = keyAt;
         const ValueType type = readValueType(cursor, key);
-        Value value = readValue(cursor, type, key, 0);
+        Value value = readValue(cursor, type, key, 0, valuesLeft);
         m_metadataIndex.emplace(key, m_metadata.size());
         m_metadata.push_back({std::move(key), std::move(value)});
     }
@@ -263,10 +284,14 @@ void GgufFile::parse()
     if (const Value *alignment = find("general.alignment")) {
         const auto a = alignment->asUInt();
         if (alignment->type != ValueType::UInt32 || !a || *a == 0 || (*a & (*a - 1)) != 0)
-            throw Error(m_label + ": general.alignment must be a power of two stored as uint32, found " + alignment->toDisplayString());
+            cursor.fail(alignmentAt,
+                        "general.alignment must be a power of two stored as uint32, found " + std::string(valueTypeName(alignment->type)) + " "
+                            + alignment->toDisplayString());
         m_alignment = *a;
     }
 
+    // Checked again now that the metadata is read: the tensor table must fit in what follows it.
+    cursor.checkCount(tensorCount, kMinTensorInfoBytes, tensorCountAt, "tensor");
     m_tensors.reserve(static_cast<std::size_t>(tensorCount));
     for (std::uint64_t i = 0; i < tensorCount; ++i) {
         const std::uint64_t infoAt = cursor.position();
@@ -323,6 +348,7 @@ void GgufFile::parse()
         cursor.fail(headerEnd, "file is truncated: the tensor data section should start at byte " + std::to_string(m_dataOffset));
     const std::uint64_t dataSize = m_size - m_dataOffset;
 
+    // Empty tensors occupy no bytes and so overlap nothing.
     std::vector<const TensorInfo *> byOffset;
     for (TensorInfo &info : m_tensors) {
         if (info.offset > dataSize || info.byteSize > dataSize - info.offset) {
@@ -332,7 +358,8 @@ void GgufFile::parse()
                         + std::to_string(dataSize) + " bytes)");
         }
         info.data = m_data + m_dataOffset + info.offset;
-        byOffset.push_back(&info);
+        if (info.byteSize > 0)
+            byOffset.push_back(&info);
     }
     std::sort(byOffset.begin(), byOffset.end(), [](const TensorInfo *a, const TensorInfo *b) {
         return a->offset < b->offset;

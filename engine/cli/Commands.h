@@ -5,7 +5,13 @@
 namespace glassbox::cli {
 
 // One function per subcommand; each returns the process exit code.
+int benchCommand(Args &args);
+int chatTemplateCommand(Args &args);
+int devicesCommand(Args &args);
+int generateCommand(Args &args);
 int inspectCommand(Args &args);
+int logitsCommand(Args &args);
+int quantizeCommand(Args &args);
 int tokenizeCommand(Args &args);
 
 } // namespace glassbox::cli

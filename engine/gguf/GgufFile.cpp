@@ -229,6 +229,8 @@ void GgufFile::parse()
 {
     Cursor cursor(m_data, m_size, m_label);
 
+    if (m_size == 0)
+        cursor.fail(0, "the file is empty; expected a GGUF file");
     cursor.need(4, "the magic 'GGUF'");
     if (std::memcmp(m_data, "GGUF", 4) != 0) {
         std::ostringstream found;
@@ -256,7 +258,6 @@ void GgufFile::parse()
     const std::uint64_t kvCountAt = cursor.position();
     const auto kvCount = cursor.read<std::uint64_t>("the metadata count");
     cursor.checkCount(kvCount, kMinKeyValueBytes, kvCountAt, "metadata key/value");
-    cursor.checkCount(tensorCount, kMinTensorInfoBytes, tensorCountAt, "tensor");
     if (kvCount > kMaxMetadataValues) {
         cursor.fail(kvCountAt,
                     "metadata count " + std::to_string(kvCount) + " exceeds the limit of " + std::to_string(kMaxMetadataValues)
@@ -290,7 +291,7 @@ void GgufFile::parse()
         m_alignment = *a;
     }
 
-    // Checked again now that the metadata is read: the tensor table must fit in what follows it.
+    // The tensor table follows the metadata, so only now is it known how many bytes it may take.
     cursor.checkCount(tensorCount, kMinTensorInfoBytes, tensorCountAt, "tensor");
     m_tensors.reserve(static_cast<std::size_t>(tensorCount));
     for (std::uint64_t i = 0; i < tensorCount; ++i) {

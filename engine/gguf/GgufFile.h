@@ -37,7 +37,8 @@ struct MetadataEntry {
 
 // A GGUF v2/v3 file: metadata and tensor table parsed and validated up front, tensor data mapped.
 // Every offset, count and size is checked against the file before use; a malformed file throws
-// glassbox::Error with "<file>: byte <offset>: <what was expected>".
+// glassbox::Error with "<file>: byte <offset>: <what was expected>". Memory stays proportional to the
+// file: counts must fit in the bytes left, and metadata holds at most 2^24 values.
 class GgufFile
 {
 public:

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace glassbox::vulkan {
+namespace glassbox::vulkan
+{
 
 struct MemoryHeap {
     std::uint64_t size = 0;

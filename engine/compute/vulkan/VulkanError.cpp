@@ -4,13 +4,14 @@
 
 #include <string>
 
-namespace glassbox::vulkan {
+namespace glassbox::vulkan
+{
 
 std::string_view resultName(VkResult result)
 {
     switch (result) {
-#define GLASSBOX_VK_RESULT(name)                                                                                       \
-    case name:                                                                                                         \
+#define GLASSBOX_VK_RESULT(name)                                                                                                                               \
+    case name:                                                                                                                                                 \
         return #name;
         GLASSBOX_VK_RESULT(VK_SUCCESS)
         GLASSBOX_VK_RESULT(VK_NOT_READY)

@@ -4,7 +4,8 @@
 
 #include <string_view>
 
-namespace glassbox::vulkan {
+namespace glassbox::vulkan
+{
 
 // The enumerator's name ("VK_ERROR_DEVICE_LOST"), so messages say what the driver said.
 std::string_view resultName(VkResult result);

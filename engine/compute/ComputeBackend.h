@@ -1,0 +1,138 @@
+#pragma once
+
+#include "gguf/TensorType.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace glassbox::gguf
+{
+struct TensorInfo;
+}
+
+namespace glassbox::compute
+{
+
+// A matrix of `rows` rows of `cols` elements each, stored where its backend keeps it (host memory
+// for the CPU, a device buffer for Vulkan). Model code only holds tensors and hands them back to
+// the backend that made them; it never looks inside.
+class Tensor
+{
+public:
+    virtual ~Tensor() = default;
+    gguf::TensorType type() const
+    {
+        return m_type;
+    }
+    std::size_t rows() const
+    {
+        return m_rows;
+    }
+    std::size_t cols() const
+    {
+        return m_cols;
+    }
+
+protected:
+    Tensor(gguf::TensorType type, std::size_t rows, std::size_t cols)
+        : m_type(type)
+        , m_rows(rows)
+        , m_cols(cols)
+    {
+    }
+
+private:
+    gguf::TensorType m_type;
+    std::size_t m_rows;
+    std::size_t m_cols;
+};
+
+// Rotary position embedding: pair i of the first `dims` elements of each head turns by
+// pos * freqScale * base^(-2i/dims). llama.cpp's "normal" mode pairs adjacent elements
+// (x[2i], x[2i+1]); its NeoX mode (Qwen2, Gemma, Phi-3) pairs the two halves (x[i], x[i + dims/2]).
+struct RopeParams {
+    std::size_t dims = 0;
+    float freqBase = 10000.0f;
+    float freqScale = 1.0f;
+    bool neox = false;
+};
+
+// How queries see the keys: scaled dot products, optionally squashed by cap * tanh(score / cap)
+// (Gemma 2), limited to the last `window` positions (sliding-window layers) and, for encoders,
+// not causal: every query sees every key row.
+struct AttentionParams {
+    float scale = 1.0f;
+    float softcap = 0.0f; // 0: none
+    std::size_t window = 0; // 0: unlimited
+    bool causal = true;
+};
+
+// The operations one transformer forward pass needs. Activations are F32 tensors with one row per
+// token of the batch; weights keep their file type. Every op writes its output tensor completely,
+// and its sizes must match (the model code checks shapes once, at load time).
+class ComputeBackend
+{
+public:
+    virtual ~ComputeBackend() = default;
+
+    virtual std::string_view name() const = 0;
+    // Whether weights of this type can be used by matmul() and embed().
+    virtual bool supportsWeightType(gguf::TensorType type) const = 0;
+
+    // A weight tensor from a GGUF file; the file must outlive the tensor (the CPU reads it in place).
+    virtual std::unique_ptr<Tensor> weight(const gguf::TensorInfo &info) = 0;
+    // A zero-filled tensor; `type` is F32, or F16 for caches.
+    virtual std::unique_ptr<Tensor> create(gguf::TensorType type, std::size_t rows, std::size_t cols) = 0;
+    // Copies rows [firstRow, firstRow + count) of an F32 tensor to host memory.
+    virtual void read(const Tensor &tensor, std::size_t firstRow, std::size_t count, float *out) = 0;
+
+    // out row i = table row tokens[i].
+    virtual void embed(const Tensor &table, std::span<const std::int32_t> tokens, Tensor &out) = 0;
+    // out = x / sqrt(mean(x²) + eps) * gain, per row; gain is a 1 × cols F32 tensor.
+    virtual void rmsNorm(const Tensor &x, const Tensor &gain, float eps, Tensor &out) = 0;
+    // out row i = weight · x row i (weight has out.cols rows of x.cols elements).
+    virtual void matmul(const Tensor &weight, const Tensor &x, Tensor &out) = 0;
+    // In place on each row of x, seen as heads of cols / heads elements; row i is at positions[i].
+    virtual void rope(Tensor &x, std::size_t heads, std::span<const std::int32_t> positions, const RopeParams &params) = 0;
+    // dst rows [dstRow, dstRow + count) = src rows [srcRow, srcRow + count), converting the type.
+    virtual void copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst, std::size_t dstRow, std::size_t count) = 0;
+    // Multi-head attention with grouped KV heads: query row i (at positions[i]) attends to cache
+    // rows 0..positions[i] when causal (the last params.window of them when that is set), or to
+    // every cache row when not. q has heads × headDim columns, the caches kvHeads × headDim.
+    // out has the layout of q.
+    virtual void attention(const Tensor &q,
+                           const Tensor &kCache,
+                           const Tensor &vCache,
+                           std::size_t heads,
+                           std::size_t kvHeads,
+                           std::span<const std::int32_t> positions,
+                           const AttentionParams &params,
+                           Tensor &out) = 0;
+    // gate = silu(gate) * up, element-wise.
+    virtual void swiglu(Tensor &gate, const Tensor &up) = 0;
+    // x += y, element-wise.
+    virtual void add(Tensor &x, const Tensor &y) = 0;
+
+    // The ops of architectures other than llama.
+    // out = (x - mean(x)) / sqrt(var(x) + eps) * gain + bias, per row; gain and bias are 1 × cols.
+    virtual void layerNorm(const Tensor &x, const Tensor &gain, const Tensor &bias, float eps, Tensor &out) = 0;
+    // In place, RMSNorm of each head (cols / heads elements) of every row; gain is 1 × headDim.
+    virtual void headRmsNorm(Tensor &x, std::size_t heads, const Tensor &gain, float eps) = 0;
+    // x row i += bias, for every row; bias is 1 × cols.
+    virtual void addBias(Tensor &x, const Tensor &bias) = 0;
+    // x *= factor, element-wise.
+    virtual void scale(Tensor &x, float factor) = 0;
+    // x = cap * tanh(x / cap), element-wise.
+    virtual void softcap(Tensor &x, float cap) = 0;
+    // x = gelu(x) (tanh approximation), element-wise.
+    virtual void gelu(Tensor &x) = 0;
+    // gate = gelu(gate) * up, element-wise.
+    virtual void geglu(Tensor &gate, const Tensor &up) = 0;
+    // out = columns [firstCol, firstCol + out.cols) of src, for every row (splits fused projections).
+    virtual void sliceColumns(const Tensor &src, std::size_t firstCol, Tensor &out) = 0;
+};
+
+} // namespace glassbox::compute

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "DeviceInfo.h"
+#include "VulkanInstance.h"
+
+#include <vulkan/vulkan.h>
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace glassbox::vulkan
+{
+
+// One logical device with one compute queue: what every other Vulkan object is created from.
+// Useful optional features (16/8-bit storage, fp16/int8 arithmetic, integer dot product) are
+// enabled whenever the device has them; DeviceInfo tells which.
+class VulkanContext
+{
+public:
+    // Without an index: GLASSBOX_VK_DEVICE if set, else the preferred device
+    // (discrete > integrated > virtual > CPU). Throws glassbox::Error if there is no usable device
+    // or the index is out of range.
+    explicit VulkanContext(std::optional<std::size_t> deviceIndex = std::nullopt);
+    ~VulkanContext();
+    VulkanContext(const VulkanContext &) = delete;
+    VulkanContext &operator=(const VulkanContext &) = delete;
+
+    const VulkanInstance &instance() const
+    {
+        return m_instance;
+    }
+    const DeviceInfo &info() const
+    {
+        return m_info;
+    }
+    std::size_t deviceIndex() const
+    {
+        return m_deviceIndex;
+    }
+    VkDevice device() const
+    {
+        return m_device;
+    }
+    std::uint32_t queueFamily() const
+    {
+        return m_info.computeQueueFamily;
+    }
+
+    // A memory type among typeBits with all of required, preferring one that also has preferred.
+    // Throws glassbox::Error when none qualifies.
+    std::uint32_t memoryType(std::uint32_t typeBits, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred) const;
+    VkMemoryPropertyFlags memoryFlags(std::uint32_t memoryType) const;
+
+    // Submits to the compute queue; the queue is shared, so submissions are serialized here.
+    void submit(VkCommandBuffer commands, VkFence fence);
+
+    // The device `chooseDevice` would pick: explicit index, then GLASSBOX_VK_DEVICE, then preference.
+    static std::size_t chooseDevice(const std::vector<DeviceInfo> &devices, std::optional<std::size_t> deviceIndex);
+    // Whether the engine can run on the device at all (Vulkan 1.1, a compute queue).
+    static bool usable(const DeviceInfo &device);
+
+private:
+    void createDevice();
+
+    VulkanInstance m_instance;
+    std::size_t m_deviceIndex = 0;
+    DeviceInfo m_info;
+    VkPhysicalDeviceMemoryProperties m_memory{};
+    VkDevice m_device = VK_NULL_HANDLE;
+    VkQueue m_queue = VK_NULL_HANDLE;
+    std::mutex m_queueMutex;
+};
+
+} // namespace glassbox::vulkan

@@ -1,0 +1,177 @@
+#include "Transformer.h"
+
+#include "gguf/GgufFile.h"
+#include "session/KvCache.h"
+#include "util/Error.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace glassbox::model
+{
+
+using gguf::TensorType;
+
+namespace
+{
+
+// Checked before any weight is loaded, so an encoder gets this message rather than a missing tensor.
+ModelConfig decoderConfig(const gguf::GgufFile &file)
+{
+    ModelConfig config = ModelConfig::fromGguf(file);
+    if (config.traits.encoder)
+        throw Error(file.path() + ": '" + config.architecture + "' is an embedding model (see Embedder), not a text generator");
+    return config;
+}
+
+} // namespace
+
+Transformer::Transformer(const gguf::GgufFile &file, compute::ComputeBackend &backend)
+    : m_backend(backend)
+    , m_config(decoderConfig(file))
+    , m_weights(Weights::load(file, m_config, backend))
+{
+}
+
+std::vector<float>
+Transformer::forward(std::span<const std::int32_t> tokens, std::size_t start, session::KvCache &cache, std::span<const std::size_t> logitRows)
+{
+    if (tokens.empty())
+        return {};
+    if (start + tokens.size() > cache.capacity())
+        throw Error("the context is full: " + std::to_string(start + tokens.size()) + " positions do not fit in " + std::to_string(cache.capacity()));
+    if (cache.keys(0).cols() != m_config.kvWidth())
+        throw Error("the KV cache was made for another model");
+    for (std::size_t row : logitRows)
+        if (row >= tokens.size())
+            throw Error("logits requested for a position outside the batch");
+
+    std::vector<std::int32_t> positions(tokens.size());
+    std::iota(positions.begin(), positions.end(), static_cast<std::int32_t>(start));
+
+    Scratch &s = scratch(tokens.size());
+    m_backend.embed(*m_weights.tokenEmbedding, tokens, *s.x);
+    if (m_config.embeddingScale != 1.0f)
+        m_backend.scale(*s.x, m_config.embeddingScale);
+    for (std::size_t i = 0; i < m_config.layers; ++i) {
+        attentionBlock(m_weights.layers[i], i, positions, cache);
+        feedForwardBlock(m_weights.layers[i]);
+    }
+    return logits(logitRows);
+}
+
+Transformer::Scratch &Transformer::scratch(std::size_t rows)
+{
+    if (m_scratch.rows == rows)
+        return m_scratch;
+    const ModelConfig &c = m_config;
+    auto make = [&](std::size_t cols) {
+        return m_backend.create(TensorType::F32, rows, cols);
+    };
+    const std::size_t fusedWidth = std::max(c.traits.fusedQkv ? c.queryWidth() + 2 * c.kvWidth() : 0, c.traits.fusedGateUp ? 2 * c.feedForward : 0);
+    m_scratch = Scratch{rows,
+                        make(c.embedding),
+                        make(c.embedding),
+                        make(c.queryWidth()),
+                        make(c.kvWidth()),
+                        make(c.kvWidth()),
+                        make(c.queryWidth()),
+                        make(c.embedding),
+                        make(c.feedForward),
+                        make(c.feedForward),
+                        fusedWidth ? make(fusedWidth) : nullptr};
+    return m_scratch;
+}
+
+void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache)
+{
+    Scratch &s = m_scratch;
+    m_backend.rmsNorm(*s.x, *layer.attnNorm, m_config.rmsEps, *s.normed);
+    projectQkv(layer);
+    if (layer.queryNorm) {
+        m_backend.headRmsNorm(*s.query, m_config.heads, *layer.queryNorm, m_config.rmsEps);
+        m_backend.headRmsNorm(*s.key, m_config.kvHeads, *layer.keyNorm, m_config.rmsEps);
+    }
+    m_backend.rope(*s.query, m_config.heads, positions, m_config.ropeFor(index));
+    m_backend.rope(*s.key, m_config.kvHeads, positions, m_config.ropeFor(index));
+    const auto start = static_cast<std::size_t>(positions.front());
+    m_backend.copyRows(*s.key, 0, cache.keys(index), start, positions.size());
+    m_backend.copyRows(*s.value, 0, cache.values(index), start, positions.size());
+    m_backend.attention(
+        *s.query, cache.keys(index), cache.values(index), m_config.heads, m_config.kvHeads, positions, m_config.attentionFor(index), *s.attended);
+    m_backend.matmul(*layer.attnOutput, *s.attended, *s.delta);
+    addResidual(layer.postAttnNorm.get());
+}
+
+// Query, key and value of the normalized stream, from one fused matrix or three, plus biases.
+void Transformer::projectQkv(const LayerWeights &layer)
+{
+    Scratch &s = m_scratch;
+    if (layer.qkv) {
+        m_backend.matmul(*layer.qkv, *s.normed, *s.fused);
+        m_backend.sliceColumns(*s.fused, 0, *s.query);
+        m_backend.sliceColumns(*s.fused, m_config.queryWidth(), *s.key);
+        m_backend.sliceColumns(*s.fused, m_config.queryWidth() + m_config.kvWidth(), *s.value);
+    } else {
+        m_backend.matmul(*layer.query, *s.normed, *s.query);
+        m_backend.matmul(*layer.key, *s.normed, *s.key);
+        m_backend.matmul(*layer.value, *s.normed, *s.value);
+    }
+    if (layer.queryBias) {
+        m_backend.addBias(*s.query, *layer.queryBias);
+        m_backend.addBias(*s.key, *layer.keyBias);
+        m_backend.addBias(*s.value, *layer.valueBias);
+    }
+}
+
+void Transformer::feedForwardBlock(const LayerWeights &layer)
+{
+    Scratch &s = m_scratch;
+    m_backend.rmsNorm(*s.x, *layer.ffnNorm, m_config.rmsEps, *s.normed);
+    if (layer.ffnGate) {
+        m_backend.matmul(*layer.ffnGate, *s.normed, *s.gate);
+        m_backend.matmul(*layer.ffnUp, *s.normed, *s.up);
+    } else {
+        m_backend.matmul(*layer.ffnUp, *s.normed, *s.fused);
+        m_backend.sliceColumns(*s.fused, 0, *s.gate);
+        m_backend.sliceColumns(*s.fused, m_config.feedForward, *s.up);
+    }
+    if (m_config.traits.activation == Activation::GeGlu)
+        m_backend.geglu(*s.gate, *s.up);
+    else
+        m_backend.swiglu(*s.gate, *s.up);
+    m_backend.matmul(*layer.ffnDown, *s.gate, *s.delta);
+    addResidual(layer.postFfnNorm.get());
+}
+
+void Transformer::addResidual(const compute::Tensor *postNorm)
+{
+    Scratch &s = m_scratch;
+    if (postNorm) {
+        m_backend.rmsNorm(*s.delta, *postNorm, m_config.rmsEps, *s.normed);
+        m_backend.add(*s.x, *s.normed);
+    } else {
+        m_backend.add(*s.x, *s.delta);
+    }
+}
+
+// Only the rows whose logits are wanted go through the final norm and the (vocab-wide) projection.
+std::vector<float> Transformer::logits(std::span<const std::size_t> rows)
+{
+    if (rows.empty())
+        return {};
+    auto picked = m_backend.create(TensorType::F32, rows.size(), m_config.embedding);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        m_backend.copyRows(*m_scratch.x, rows[i], *picked, i, 1);
+    auto normed = m_backend.create(TensorType::F32, rows.size(), m_config.embedding);
+    m_backend.rmsNorm(*picked, *m_weights.outputNorm, m_config.rmsEps, *normed);
+    auto result = m_backend.create(TensorType::F32, rows.size(), m_config.vocab);
+    m_backend.matmul(m_weights.outputProjection(), *normed, *result);
+    if (m_config.finalSoftcap > 0.0f)
+        m_backend.softcap(*result, m_config.finalSoftcap);
+    std::vector<float> values(rows.size() * m_config.vocab);
+    m_backend.read(*result, 0, rows.size(), values.data());
+    return values;
+}
+
+} // namespace glassbox::model

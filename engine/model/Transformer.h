@@ -1,0 +1,74 @@
+#pragma once
+
+#include "ModelConfig.h"
+#include "Weights.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace glassbox::session
+{
+class KvCache;
+}
+
+namespace glassbox::model
+{
+
+// A decoder in the llama mould: token embeddings, `layers` blocks of (RMSNorm → attention with RoPE
+// and grouped KV heads → residual, RMSNorm → gated feed-forward → residual), a final RMSNorm and
+// the projection to logits. What other architectures change (biases, fused projections, per-head
+// and post-block norms, GeGLU, sliding windows, soft-capping) comes from ModelConfig::traits and
+// the tensors present. It holds no per-conversation state; the KV cache is passed in.
+class Transformer
+{
+public:
+    // The file must outlive the transformer (weights may be read from its mapping).
+    Transformer(const gguf::GgufFile &file, compute::ComputeBackend &backend);
+
+    const ModelConfig &config() const
+    {
+        return m_config;
+    }
+    compute::ComputeBackend &backend()
+    {
+        return m_backend;
+    }
+
+    // Runs `tokens`, which sit at positions start, start + 1, …, through the model, storing their
+    // keys and values in `cache`. Returns the logits (vocab floats each) after each batch index in
+    // `logitRows`, in that order. One call at a time: the working tensors are shared.
+    std::vector<float> forward(std::span<const std::int32_t> tokens, std::size_t start, session::KvCache &cache, std::span<const std::size_t> logitRows);
+
+private:
+    // Working tensors for a batch of `rows` tokens, reused while the batch size stays the same.
+    struct Scratch {
+        std::size_t rows = 0;
+        std::unique_ptr<compute::Tensor> x; // the residual stream
+        std::unique_ptr<compute::Tensor> normed;
+        std::unique_ptr<compute::Tensor> query;
+        std::unique_ptr<compute::Tensor> key;
+        std::unique_ptr<compute::Tensor> value;
+        std::unique_ptr<compute::Tensor> attended;
+        std::unique_ptr<compute::Tensor> delta; // what a block adds to the residual stream
+        std::unique_ptr<compute::Tensor> gate;
+        std::unique_ptr<compute::Tensor> up;
+        std::unique_ptr<compute::Tensor> fused; // the output of a fused projection; null when there is none
+    };
+
+    Scratch &scratch(std::size_t rows);
+    void attentionBlock(const LayerWeights &layer, std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache);
+    void projectQkv(const LayerWeights &layer);
+    void feedForwardBlock(const LayerWeights &layer);
+    // x += delta, passed first through the block's post-norm when it has one.
+    void addResidual(const compute::Tensor *postNorm);
+    std::vector<float> logits(std::span<const std::size_t> rows);
+
+    compute::ComputeBackend &m_backend;
+    ModelConfig m_config;
+    Weights m_weights;
+    Scratch m_scratch;
+};
+
+} // namespace glassbox::model

@@ -76,6 +76,15 @@ std::optional<std::string> Args::positional()
     return std::nullopt;
 }
 
+gguf::TensorType Args::kvCacheType()
+{
+    const std::string name = option("--kv-type").value_or("f16");
+    const auto type = gguf::tensorTypeFromName(name);
+    if (type != gguf::TensorType::F16 && type != gguf::TensorType::F32)
+        throw Error("--kv-type: the KV cache holds f16 or f32 elements, not '" + name + "'");
+    return *type;
+}
+
 void Args::finish() const
 {
     for (std::size_t i = 0; i < m_args.size(); ++i) {

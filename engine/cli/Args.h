@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gguf/TensorType.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,8 @@ public:
     std::string required(const std::string &name);
     long long integer(const std::string &name, long long fallback);
     std::optional<std::string> positional();
+    // --kv-type f16|f32 (default f16): the KV cache element type of the commands that run a model.
+    gguf::TensorType kvCacheType();
     // Throws glassbox::Error naming the first argument nobody asked for.
     void finish() const;
 

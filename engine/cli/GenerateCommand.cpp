@@ -19,14 +19,6 @@ namespace glassbox::cli
 namespace
 {
 
-gguf::TensorType kvType(const std::string &name)
-{
-    const auto type = gguf::tensorTypeFromName(name);
-    if (!type)
-        throw Error("--kv-type expects f16 or f32, got '" + name + "'");
-    return *type; // the KV cache rejects types other than F16 and F32 itself
-}
-
 void writeToken(const session::GeneratedToken &token)
 {
     JsonWriter out;
@@ -74,7 +66,7 @@ int generateCommand(Args &args)
     const long long maxTokens = args.integer("--n", 128);
     const std::string backendName = args.option("--backend").value_or("cpu");
     const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
-    const gguf::TensorType cacheType = kvType(args.option("--kv-type").value_or("f16"));
+    const gguf::TensorType cacheType = args.kvCacheType();
     const auto context = static_cast<std::size_t>(std::max(0LL, args.integer("--ctx", 0)));
     const auto top = static_cast<std::size_t>(std::max(0LL, args.integer("--top", 5)));
     const bool special = args.flag("--special");

@@ -4,16 +4,15 @@
 #include "gguf/GgufFile.h"
 #include "model/Transformer.h"
 #include "session/Session.h"
+#include "session/TokenLogprobs.h"
 #include "tokenizer/Tokenizer.h"
 #include "util/Error.h"
 #include "util/Json.h"
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <numeric>
 
 namespace glassbox::cli
 {
@@ -37,43 +36,6 @@ std::vector<std::int32_t> parseTokenList(const std::string &text)
     return ids;
 }
 
-struct TopEntry {
-    std::int32_t id;
-    double logprob;
-};
-
-// The k most likely tokens of one row of logits, with their natural-log probabilities under the
-// softmax over the whole vocabulary (computed in double, as llama.cpp's reference scripts do).
-std::vector<TopEntry> topLogprobs(const float *logits, std::size_t vocab, std::size_t k)
-{
-    const double max = *std::max_element(logits, logits + vocab);
-    double sum = 0.0;
-    for (std::size_t i = 0; i < vocab; ++i)
-        sum += std::exp(static_cast<double>(logits[i]) - max);
-    const double logSumExp = max + std::log(sum);
-
-    std::vector<std::int32_t> order(vocab);
-    std::iota(order.begin(), order.end(), 0);
-    k = std::min(k, vocab);
-    // Ties go to the lower id, as in llama.cpp's greedy sampler.
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), [&](std::int32_t a, std::int32_t b) {
-        return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
-    });
-    std::vector<TopEntry> top;
-    for (std::size_t i = 0; i < k; ++i)
-        top.push_back({order[i], static_cast<double>(logits[order[i]]) - logSumExp});
-    return top;
-}
-
-gguf::TensorType kvTypeFromName(const std::string &name)
-{
-    if (name == "f16")
-        return gguf::TensorType::F16;
-    if (name == "f32")
-        return gguf::TensorType::F32;
-    throw Error("--kv-type expects f16 or f32, got '" + name + "'");
-}
-
 } // namespace
 
 int logitsCommand(Args &args)
@@ -83,7 +45,7 @@ int logitsCommand(Args &args)
     const auto tokenList = args.option("--tokens");
     const auto top = static_cast<std::size_t>(std::max(1LL, args.integer("--top", 20)));
     const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
-    const gguf::TensorType kvType = kvTypeFromName(args.option("--kv-type").value_or("f16"));
+    const gguf::TensorType kvType = args.kvCacheType();
     const bool json = args.flag("--json");
     args.finish();
     if (prompt.has_value() == tokenList.has_value())
@@ -100,14 +62,14 @@ int logitsCommand(Args &args)
     const std::vector<float> logits = session.prefill(ids, session::Session::Logits::All);
     const std::size_t vocab = session.vocabSize();
 
-    std::vector<std::vector<TopEntry>> rows;
+    std::vector<std::vector<session::TokenLogprob>> rows;
     for (std::size_t i = 0; i < ids.size(); ++i)
-        rows.push_back(topLogprobs(logits.data() + i * vocab, vocab, top));
+        rows.push_back(session::TokenLogprobs({logits.data() + i * vocab, vocab}).top(top));
 
     if (!json) {
         for (std::size_t i = 0; i < ids.size(); ++i) {
             std::cout << i << "  token " << ids[i] << "  next:";
-            for (const TopEntry &entry : rows[i]) {
+            for (const session::TokenLogprob &entry : rows[i]) {
                 char text[48];
                 std::snprintf(text, sizeof text, " %d (%.4f)", entry.id, entry.logprob);
                 std::cout << text;
@@ -123,14 +85,14 @@ int logitsCommand(Args &args)
     out.endArray().key("top_ids").beginArray();
     for (const auto &row : rows) {
         out.beginArray();
-        for (const TopEntry &entry : row)
+        for (const session::TokenLogprob &entry : row)
             out.value(entry.id);
         out.endArray();
     }
     out.endArray().key("top_logprobs").beginArray();
     for (const auto &row : rows) {
         out.beginArray();
-        for (const TopEntry &entry : row)
+        for (const session::TokenLogprob &entry : row)
             out.value(entry.logprob);
         out.endArray();
     }

@@ -4,7 +4,6 @@
 #include "session/KvCache.h"
 #include "util/Error.h"
 
-#include <algorithm>
 #include <numeric>
 
 namespace glassbox::model
@@ -68,7 +67,6 @@ Transformer::Scratch &Transformer::scratch(std::size_t rows)
     auto make = [&](std::size_t cols) {
         return m_backend.create(TensorType::F32, rows, cols);
     };
-    const std::size_t fusedWidth = std::max(c.traits.fusedQkv ? c.queryWidth() + 2 * c.kvWidth() : 0, c.traits.fusedGateUp ? 2 * c.feedForward : 0);
     m_scratch = Scratch{rows,
                         make(c.embedding),
                         make(c.embedding),
@@ -79,7 +77,8 @@ Transformer::Scratch &Transformer::scratch(std::size_t rows)
                         make(c.embedding),
                         make(c.feedForward),
                         make(c.feedForward),
-                        fusedWidth ? make(fusedWidth) : nullptr};
+                        c.traits.fusedQkv ? make(c.queryWidth() + 2 * c.kvWidth()) : nullptr,
+                        c.traits.fusedGateUp ? make(2 * c.feedForward) : nullptr};
     return m_scratch;
 }
 
@@ -108,10 +107,10 @@ void Transformer::projectQkv(const LayerWeights &layer)
 {
     Scratch &s = m_scratch;
     if (layer.qkv) {
-        m_backend.matmul(*layer.qkv, *s.normed, *s.fused);
-        m_backend.sliceColumns(*s.fused, 0, *s.query);
-        m_backend.sliceColumns(*s.fused, m_config.queryWidth(), *s.key);
-        m_backend.sliceColumns(*s.fused, m_config.queryWidth() + m_config.kvWidth(), *s.value);
+        m_backend.matmul(*layer.qkv, *s.normed, *s.qkv);
+        m_backend.sliceColumns(*s.qkv, 0, *s.query);
+        m_backend.sliceColumns(*s.qkv, m_config.queryWidth(), *s.key);
+        m_backend.sliceColumns(*s.qkv, m_config.queryWidth() + m_config.kvWidth(), *s.value);
     } else {
         m_backend.matmul(*layer.query, *s.normed, *s.query);
         m_backend.matmul(*layer.key, *s.normed, *s.key);
@@ -132,9 +131,9 @@ void Transformer::feedForwardBlock(const LayerWeights &layer)
         m_backend.matmul(*layer.ffnGate, *s.normed, *s.gate);
         m_backend.matmul(*layer.ffnUp, *s.normed, *s.up);
     } else {
-        m_backend.matmul(*layer.ffnUp, *s.normed, *s.fused);
-        m_backend.sliceColumns(*s.fused, 0, *s.gate);
-        m_backend.sliceColumns(*s.fused, m_config.feedForward, *s.up);
+        m_backend.matmul(*layer.ffnUp, *s.normed, *s.gateUp);
+        m_backend.sliceColumns(*s.gateUp, 0, *s.gate);
+        m_backend.sliceColumns(*s.gateUp, m_config.feedForward, *s.up);
     }
     if (m_config.traits.activation == Activation::GeGlu)
         m_backend.geglu(*s.gate, *s.up);

@@ -54,7 +54,8 @@ private:
         std::unique_ptr<compute::Tensor> delta; // what a block adds to the residual stream
         std::unique_ptr<compute::Tensor> gate;
         std::unique_ptr<compute::Tensor> up;
-        std::unique_ptr<compute::Tensor> fused; // the output of a fused projection; null when there is none
+        std::unique_ptr<compute::Tensor> qkv; // the fused attn_qkv output; null without one
+        std::unique_ptr<compute::Tensor> gateUp; // the fused ffn_up output; null without one
     };
 
     Scratch &scratch(std::size_t rows);

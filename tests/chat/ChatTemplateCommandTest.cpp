@@ -1,34 +1,18 @@
 // glassbox-cli chat-template run as a process: the prompt on stdout byte for byte.
 
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "TestSupport.h"
+
+using namespace glassbox::test;
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList &arguments)
+CliRun runChatTemplate(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(GLASSBOX_CLI), QStringList{QStringLiteral("chat-template")} + arguments);
-    process.waitForFinished(-1);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
-}
-
-QString smolLm2Path()
-{
-    QProcess fetch;
-    fetch.start(QStringLiteral("python3"), {QStringLiteral(GLASSBOX_FETCH_MODELS), QStringLiteral("smollm2")});
-    if (!fetch.waitForFinished(-1) || fetch.exitStatus() != QProcess::NormalExit || fetch.exitCode() != 0)
-        return {};
-    return QString::fromUtf8(fetch.readAllStandardOutput()).trimmed();
+    return runCli(QStringLiteral("chat-template"), arguments);
 }
 
 const QString kConversation = QStringLiteral(GLASSBOX_TEST_DATA_DIR "/chat/conversation.json");
@@ -42,10 +26,10 @@ class ChatTemplateCommandTest : public QObject
 private Q_SLOTS:
     void rendersTheFileTemplate()
     {
-        const QString model = smolLm2Path();
+        const QString model = fetchModel(QStringLiteral("smollm2"));
         if (model.isEmpty())
             QSKIP("fetch-models.py could not provide SmolLM2 (no network and no cache?)");
-        const Run run = runCli({QStringLiteral("--model"), model, QStringLiteral("--messages"), kConversation, QStringLiteral("--add-generation-prompt")});
+        const CliRun run = runChatTemplate({QStringLiteral("--model"), model, QStringLiteral("--messages"), kConversation, QStringLiteral("--add-generation-prompt")});
         QCOMPARE(run.err, QByteArray());
         QCOMPARE(run.exitCode, 0);
         // SmolLM2's ChatML template; see ChatTemplateTest::smolLm2. No newline is added after it.
@@ -58,7 +42,7 @@ private Q_SLOTS:
                             "<|im_start|>user\nThanks! Which one is larger?<|im_end|>\n"
                             "<|im_start|>assistant\n"));
 
-        const Run noPrompt = runCli({QStringLiteral("--model"), model, QStringLiteral("--messages"), kConversation});
+        const CliRun noPrompt = runChatTemplate({QStringLiteral("--model"), model, QStringLiteral("--messages"), kConversation});
         QCOMPARE(noPrompt.exitCode, 0);
         QVERIFY(noPrompt.out.endsWith("Which one is larger?<|im_end|>\n"));
     }
@@ -75,7 +59,7 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("[{\"role\": \"user\", \"content\": \"caf\\u00e9?\"}, {\"role\": \"assistant\", \"content\": \"Oui.\"}]");
         file.close();
-        const Run run = runCli({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), messages, QStringLiteral("--format"), QStringLiteral("llama2")});
+        const CliRun run = runChatTemplate({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), messages, QStringLiteral("--format"), QStringLiteral("llama2")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QByteArray("<s>[INST] caf\xC3\xA9? [/INST] Oui. <|endoftext|>"));
     }
@@ -91,15 +75,15 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("[{\"role\": \"user\"}]");
         file.close();
-        Run run = runCli({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), messages});
+        CliRun run = runChatTemplate({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), messages});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("message 0 needs string \"role\" and \"content\" members"), run.err.constData());
 
-        run = runCli({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), kConversation, QStringLiteral("--format"), QStringLiteral("nope")});
+        run = runChatTemplate({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), kConversation, QStringLiteral("--format"), QStringLiteral("nope")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("unknown chat format 'nope'"), run.err.constData());
 
-        run = runCli({QStringLiteral("--model"), vocab});
+        run = runChatTemplate({QStringLiteral("--model"), vocab});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.out.isEmpty());
     }

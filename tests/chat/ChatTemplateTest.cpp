@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "TestSupport.h"
+
 using glassbox::chat::ChatMessage;
 using glassbox::chat::ChatTemplate;
 
@@ -27,17 +29,13 @@ const std::vector<ChatMessage> kConversation = {
     {"user", "Thanks! Which one is larger?"},
 };
 
-// The paths fetch-models.py prints for smollm2 and gemma3, in that order; empty when it fails.
+// The paths of SmolLM2 and Gemma 3, in that order; empty when they cannot be fetched.
 QStringList fetchedModels()
 {
     static const QStringList paths = [] {
-        QProcess fetch;
-        fetch.start(QStringLiteral("python3"), {QStringLiteral(GLASSBOX_FETCH_MODELS), QStringLiteral("smollm2"), QStringLiteral("gemma3")});
-        if (!fetch.waitForFinished(-1) || fetch.exitStatus() != QProcess::NormalExit || fetch.exitCode() != 0) {
-            qWarning("fetch-models.py failed: %s", fetch.readAllStandardError().constData());
-            return QStringList();
-        }
-        return QString::fromUtf8(fetch.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const QString smollm2 = glassbox::test::fetchModel(QStringLiteral("smollm2"));
+        const QString gemma3 = glassbox::test::fetchModel(QStringLiteral("gemma3"));
+        return smollm2.isEmpty() || gemma3.isEmpty() ? QStringList() : QStringList{smollm2, gemma3};
     }();
     return paths;
 }

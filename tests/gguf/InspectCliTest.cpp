@@ -2,35 +2,27 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "TestSupport.h"
+
+using namespace glassbox::test;
 
 namespace {
 
 constexpr auto kStories = GLASSBOX_SHARED_DIR "/models/stories260K.gguf";
 
-struct CliResult {
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
-CliResult runCli(const QStringList &arguments)
+CliRun runInspect(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(GLASSBOX_CLI), QStringList{QStringLiteral("inspect")} + arguments);
-    if (!process.waitForFinished(60000))
-        qFatal("glassbox-cli did not finish");
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            QString::fromUtf8(process.readAllStandardError())};
+    return runCli(QStringLiteral("inspect"), arguments);
 }
 
 QJsonObject runJson(const QStringList &arguments)
 {
-    const CliResult result = runCli(arguments + QStringList{QStringLiteral("--json")});
+    const CliRun result = runInspect(arguments + QStringList{QStringLiteral("--json")});
     if (result.exitCode != 0)
-        qFatal("glassbox-cli failed: %s", qPrintable(result.err));
+        qFatal("glassbox-cli failed: %s", qPrintable(result.errText()));
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(result.out, &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
@@ -101,7 +93,7 @@ private Q_SLOTS:
 
     void printsAlignedText()
     {
-        const CliResult result = runCli({QString::fromUtf8(kStories)});
+        const CliRun result = runInspect({QString::fromUtf8(kStories)});
         QCOMPARE(result.exitCode, 0);
         const QString text = QString::fromUtf8(result.out);
         QVERIFY2(text.contains(QStringLiteral("\nParameters         292,800 (292.80 K)\n")), qPrintable(text));
@@ -120,21 +112,21 @@ private Q_SLOTS:
         truncated.write(source.read(100000));
         truncated.close();
 
-        const CliResult result = runCli({path});
+        const CliRun result = runInspect({path});
         QCOMPARE(result.exitCode, 1);
         QVERIFY(result.out.isEmpty());
-        QVERIFY2(result.err.startsWith(QStringLiteral("glassbox-cli inspect: error: ") + path + QStringLiteral(": byte ")), qPrintable(result.err));
-        QVERIFY2(result.err.contains(QStringLiteral("runs past the end of the file")), qPrintable(result.err));
+        QVERIFY2(result.errText().startsWith(QStringLiteral("glassbox-cli inspect: error: ") + path + QStringLiteral(": byte ")), qPrintable(result.errText()));
+        QVERIFY2(result.errText().contains(QStringLiteral("runs past the end of the file")), qPrintable(result.errText()));
     }
 
     void badArgumentsFail()
     {
-        QCOMPARE(runCli({}).exitCode, 1);
-        QCOMPARE(runCli({QString::fromUtf8(kStories), QStringLiteral("--ctx"), QStringLiteral("-5")}).exitCode, 1);
-        QCOMPARE(runCli({QString::fromUtf8(kStories), QStringLiteral("--frobnicate")}).exitCode, 1);
-        const CliResult missing = runCli({QStringLiteral("/nonexistent.gguf")});
+        QCOMPARE(runInspect({}).exitCode, 1);
+        QCOMPARE(runInspect({QString::fromUtf8(kStories), QStringLiteral("--ctx"), QStringLiteral("-5")}).exitCode, 1);
+        QCOMPARE(runInspect({QString::fromUtf8(kStories), QStringLiteral("--frobnicate")}).exitCode, 1);
+        const CliRun missing = runInspect({QStringLiteral("/nonexistent.gguf")});
         QCOMPARE(missing.exitCode, 1);
-        QVERIFY(missing.err.contains(QStringLiteral("/nonexistent.gguf: cannot open file")));
+        QVERIFY(missing.errText().contains(QStringLiteral("/nonexistent.gguf: cannot open file")));
     }
 };
 

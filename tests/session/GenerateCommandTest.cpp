@@ -1,29 +1,20 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
+
+#include "TestSupport.h"
+
+using namespace glassbox::test;
 
 namespace
 {
 
 constexpr auto kStories = GLASSBOX_SHARED_DIR "/models/stories260K.gguf";
 
-struct CliResult {
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
-CliResult runGenerate(const QStringList &arguments)
+CliRun runGenerate(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(GLASSBOX_CLI), QStringList{QStringLiteral("generate"), QStringLiteral("--model"), QString::fromUtf8(kStories)} + arguments);
-    if (!process.waitForFinished(120000))
-        qFatal("glassbox-cli did not finish");
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(),
-            QString::fromUtf8(process.readAllStandardError())};
+    return runCli(QStringLiteral("generate"), QStringList{QStringLiteral("--model"), QString::fromUtf8(kStories)} + arguments);
 }
 
 } // namespace
@@ -35,7 +26,7 @@ class GenerateCommandTest : public QObject
 private Q_SLOTS:
     void jsonHasOneLinePerTokenAndASummary()
     {
-        const CliResult result = runGenerate({QStringLiteral("--prompt"),
+        const CliRun result = runGenerate({QStringLiteral("--prompt"),
                                               QStringLiteral("Once upon a time"),
                                               QStringLiteral("--n"),
                                               QStringLiteral("6"),
@@ -74,15 +65,15 @@ private Q_SLOTS:
 
     void plainOutputIsTheText()
     {
-        const CliResult result = runGenerate({QStringLiteral("--prompt"), QStringLiteral("Once upon a time"), QStringLiteral("--n"), QStringLiteral("6")});
+        const CliRun result = runGenerate({QStringLiteral("--prompt"), QStringLiteral("Once upon a time"), QStringLiteral("--n"), QStringLiteral("6")});
         QCOMPARE(result.exitCode, 0);
         QCOMPARE(result.out, QByteArray(", there was a little g\n"));
-        QVERIFY(result.err.contains(QStringLiteral("[length]")));
+        QVERIFY(result.errText().contains(QStringLiteral("[length]")));
     }
 
     void smallContextReportsContextFull()
     {
-        const CliResult result = runGenerate(
+        const CliRun result = runGenerate(
             {QStringLiteral("--prompt"), QStringLiteral("Once upon a time"), QStringLiteral("--ctx"), QStringLiteral("8"), QStringLiteral("--json")});
         QCOMPARE(result.exitCode, 0);
         const QJsonObject summary = QJsonDocument::fromJson(result.out.trimmed().split('\n').last()).object();
@@ -92,9 +83,9 @@ private Q_SLOTS:
 
     void rejectsAnUnknownKvType()
     {
-        const CliResult result = runGenerate({QStringLiteral("--prompt"), QStringLiteral("x"), QStringLiteral("--kv-type"), QStringLiteral("q4_0")});
+        const CliRun result = runGenerate({QStringLiteral("--prompt"), QStringLiteral("x"), QStringLiteral("--kv-type"), QStringLiteral("q4_0")});
         QCOMPARE(result.exitCode, 1);
-        QVERIFY(result.err.contains(QStringLiteral("KV cache")));
+        QVERIFY(result.errText().contains(QStringLiteral("KV cache")));
     }
 };
 

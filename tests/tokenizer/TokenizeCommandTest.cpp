@@ -3,27 +3,20 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryFile>
 #include <QTest>
 
+#include "TestSupport.h"
+
 using namespace glassbox::tokenizer::test;
+using glassbox::test::CliRun;
+using glassbox::test::runCli;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList &arguments)
+CliRun runTokenize(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(GLASSBOX_CLI), QStringList{QStringLiteral("tokenize")} + arguments);
-    if (!process.waitForFinished(60000))
-        qFatal("glassbox-cli did not finish");
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    return runCli(QStringLiteral("tokenize"), arguments);
 }
 
 QString spm()
@@ -40,18 +33,18 @@ class TokenizeCommandTest : public QObject
 private Q_SLOTS:
     void printsIds()
     {
-        const Run withBos = runCli({QStringLiteral("--model"), spm(), QStringLiteral("Hello world")});
+        const CliRun withBos = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("Hello world")});
         QCOMPARE(withBos.exitCode, 0);
         QCOMPARE(withBos.out, QByteArray("1 15043 3186\n"));
-        const Run without = runCli({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("Hello world")});
+        const CliRun without = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("Hello world")});
         QCOMPARE(without.out, QByteArray("15043 3186\n"));
     }
 
     void parsesSpecialTokensOnRequest()
     {
-        const Run plain = runCli({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("<s>")});
+        const CliRun plain = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("<s>")});
         QVERIFY(plain.out != QByteArray("1\n"));
-        const Run special = runCli({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("--special"), QStringLiteral("<s>")});
+        const CliRun special = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("--special"), QStringLiteral("<s>")});
         QCOMPARE(special.out, QByteArray("1\n"));
     }
 
@@ -61,14 +54,14 @@ private Q_SLOTS:
         QVERIFY(file.open());
         file.write("Hello world\n");
         file.close();
-        const Run run = runCli({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("--file"), file.fileName()});
+        const CliRun run = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("--no-bos"), QStringLiteral("--file"), file.fileName()});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QByteArray("15043 3186 13\n"));
     }
 
     void writesJson()
     {
-        const Run run = runCli({QStringLiteral("--model"), spm(), QStringLiteral("--json"), QStringLiteral("Hi")});
+        const CliRun run = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("--json"), QStringLiteral("Hi")});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(json.value(QStringLiteral("ids")).toArray(), (QJsonArray{1, 6324}));
@@ -78,10 +71,10 @@ private Q_SLOTS:
 
     void reportsErrors()
     {
-        const Run missing = runCli({QStringLiteral("Hello")});
+        const CliRun missing = runTokenize({QStringLiteral("Hello")});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.err.contains("--model"));
-        const Run unknown = runCli({QStringLiteral("--model"), spm(), QStringLiteral("--bogus"), QStringLiteral("x")});
+        const CliRun unknown = runTokenize({QStringLiteral("--model"), spm(), QStringLiteral("--bogus"), QStringLiteral("x")});
         QCOMPARE(unknown.exitCode, 1);
         QVERIFY(unknown.err.contains("--bogus"));
     }

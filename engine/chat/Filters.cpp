@@ -18,22 +18,8 @@ constexpr std::string_view kFilters[] = {
 // The items a filter iterates: a list's elements, a dict's keys or a string's characters.
 List iterate(const Value &value, std::string_view filter)
 {
-    if (value.isList())
-        return value.list();
-    if (value.isDict()) {
-        List keys;
-        for (const auto &entry : value.dict())
-            keys.emplace_back(entry.first);
-        return keys;
-    }
-    if (value.isString()) {
-        List items;
-        for (std::string &character : characters(value.asString()))
-            items.emplace_back(std::move(character));
-        return items;
-    }
-    if (value.isUndefined())
-        return {};
+    if (auto items = iterationItems(value))
+        return std::move(*items);
     throw EvaluationError("filter '" + std::string(filter) + "' needs a sequence, got " + value.typeName());
 }
 

@@ -96,22 +96,8 @@ private:
 
     List iterable(const Value &value, SourcePosition position)
     {
-        if (value.isList())
-            return value.list();
-        if (value.isDict()) {
-            List keys;
-            for (const auto &entry : value.dict())
-                keys.emplace_back(entry.first);
-            return keys;
-        }
-        if (value.isString()) {
-            List items;
-            for (std::string &character : characters(value.asString()))
-                items.emplace_back(std::move(character));
-            return items;
-        }
-        if (value.isUndefined())
-            return {};
+        if (auto items = iterationItems(value))
+            return std::move(*items);
         fail(position, "'" + value.typeName() + "' object is not iterable");
     }
 

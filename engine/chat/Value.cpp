@@ -305,6 +305,27 @@ int compareValues(const Value &a, const Value &b)
     throw EvaluationError("cannot order " + a.typeName() + " and " + b.typeName());
 }
 
+std::optional<List> iterationItems(const Value &value)
+{
+    if (value.isList())
+        return value.list();
+    if (value.isDict()) {
+        List keys;
+        for (const auto &entry : value.dict())
+            keys.emplace_back(entry.first);
+        return keys;
+    }
+    if (value.isString()) {
+        List items;
+        for (std::string &character : characters(value.asString()))
+            items.emplace_back(std::move(character));
+        return items;
+    }
+    if (value.isUndefined())
+        return List();
+    return std::nullopt;
+}
+
 std::vector<std::string> characters(std::string_view text)
 {
     std::vector<std::string> out;

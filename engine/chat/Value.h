@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -108,6 +109,9 @@ int compareValues(const Value &a, const Value &b);
 // The UTF-8 characters of `text`, one string each: Python indexes and measures strings by
 // character, not byte.
 std::vector<std::string> characters(std::string_view text);
+// What a for loop or a filter iterates: a list's elements, a dict's keys, a string's characters,
+// nothing for undefined; empty optional for a value that is not iterable.
+std::optional<List> iterationItems(const Value &value);
 
 // Python's repr of a float: shortest round-trip digits, always with a '.' or exponent.
 std::string formatFloat(double value);

@@ -130,10 +130,13 @@ void dequantizeQ3_K(const BlockQ3_K *blocks, float *out, std::int64_t nb)
     }
 }
 
-void dequantizeQ4_K(const BlockQ4_K *blocks, float *out, std::int64_t nb)
+// Q4_K and Q5_K share the 6-bit scale/min packing and the nibble layout; Q5_K adds a fifth bit per
+// element from qh, which `fifthBit(block, l, s)` supplies (always 0 for Q4_K).
+template<typename Block, typename FifthBit>
+void dequantizeScaleMinK(const Block *blocks, float *out, std::int64_t nb, FifthBit fifthBit)
 {
     for (std::int64_t b = 0; b < nb; ++b) {
-        const BlockQ4_K &block = blocks[b];
+        const Block &block = blocks[b];
         const float d = halfToFloat(block.d);
         const float dmin = halfToFloat(block.dmin);
         for (int s = 0; s < kQK_K / 32; ++s, out += 32) {
@@ -144,28 +147,19 @@ void dequantizeQ4_K(const BlockQ4_K *blocks, float *out, std::int64_t nb)
             const std::uint8_t *q = block.qs + 32 * (s / 2);
             const int shift = 4 * (s % 2);
             for (int l = 0; l < 32; ++l)
-                out[l] = scale * float((q[l] >> shift) & 0xf) - min;
+                out[l] = scale * float(((q[l] >> shift) & 0xf) | fifthBit(block, l, s)) - min;
         }
     }
 }
 
+void dequantizeQ4_K(const BlockQ4_K *blocks, float *out, std::int64_t nb)
+{
+    dequantizeScaleMinK(blocks, out, nb, [](const BlockQ4_K &, int, int) { return 0; });
+}
+
 void dequantizeQ5_K(const BlockQ5_K *blocks, float *out, std::int64_t nb)
 {
-    for (std::int64_t b = 0; b < nb; ++b) {
-        const BlockQ5_K &block = blocks[b];
-        const float d = halfToFloat(block.d);
-        const float dmin = halfToFloat(block.dmin);
-        for (int s = 0; s < kQK_K / 32; ++s, out += 32) {
-            std::uint8_t sc, m;
-            unpackScaleMinK4(s, block.scales, sc, m);
-            const float scale = d * float(sc);
-            const float min = dmin * float(m);
-            const std::uint8_t *q = block.qs + 32 * (s / 2);
-            const int shift = 4 * (s % 2);
-            for (int l = 0; l < 32; ++l)
-                out[l] = scale * float(((q[l] >> shift) & 0xf) | (((block.qh[l] >> s) & 1) << 4)) - min;
-        }
-    }
+    dequantizeScaleMinK(blocks, out, nb, [](const BlockQ5_K &block, int l, int s) { return ((block.qh[l] >> s) & 1) << 4; });
 }
 
 void dequantizeQ6_K(const BlockQ6_K *blocks, float *out, std::int64_t nb)

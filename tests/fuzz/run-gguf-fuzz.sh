@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the GGUF fuzzer for a bounded time. The seed corpus is made fresh in WORK_DIR from the first
 # 64 KiB of every shared .gguf (header, metadata and tensor table: the parts the reader checks) and
-# the small hand-made files in SEEDS_DIR; new units and crash artifacts land in WORK_DIR too.
+# the small hand-made GGUF files (*.seed) in SEEDS_DIR; new units and crash artifacts land in WORK_DIR too.
 # usage: run-gguf-fuzz.sh FUZZER SHARED_DIR SEEDS_DIR WORK_DIR SECONDS
 set -eu
 fuzzer=$1 shared=$2 seeds=$3 work=$4 seconds=$5
@@ -12,7 +12,7 @@ find "$shared/models" "$shared/reference" -name '*.gguf' -type f | while read -r
     name=$(printf '%s' "${path#"$shared"/}" | tr '/' '_')
     head -c 65536 "$path" > "$work/seeds/$name"
 done
-cp "$seeds"/*.gguf "$work/seeds/"
+cp "$seeds"/*.seed "$work/seeds/"
 echo "seed corpus: $(ls "$work/seeds" | wc -l) files"
 
 # The first directory receives the new units; the seeds directory is only read.

@@ -15,6 +15,16 @@ CliRun runChatTemplate(const QStringList &arguments)
     return runCli(QStringLiteral("chat-template"), arguments);
 }
 
+// Writes a messages file into `dir` and returns its path.
+QString writeFile(const QTemporaryDir &dir, const QByteArray &contents)
+{
+    const QString path = dir.filePath(QStringLiteral("m.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(contents) != contents.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
 const QString kConversation = QStringLiteral(GLASSBOX_TEST_DATA_DIR "/chat/conversation.json");
 
 } // namespace
@@ -54,11 +64,7 @@ private Q_SLOTS:
         if (!QFile::exists(vocab))
             QSKIP("no Phi-3 vocab file in " GLASSBOX_SHARED_DIR "/models/vocab");
         QTemporaryDir dir;
-        const QString messages = dir.filePath(QStringLiteral("m.json"));
-        QFile file(messages);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("[{\"role\": \"user\", \"content\": \"caf\\u00e9?\"}, {\"role\": \"assistant\", \"content\": \"Oui.\"}]");
-        file.close();
+        const QString messages = writeFile(dir, "[{\"role\": \"user\", \"content\": \"caf\\u00e9?\"}, {\"role\": \"assistant\", \"content\": \"Oui.\"}]");
         const CliRun run = runChatTemplate({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), messages, QStringLiteral("--format"), QStringLiteral("llama2")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QByteArray("<s>[INST] caf\xC3\xA9? [/INST] Oui. <|endoftext|>"));
@@ -70,11 +76,7 @@ private Q_SLOTS:
         if (!QFile::exists(vocab))
             QSKIP("no Phi-3 vocab file in " GLASSBOX_SHARED_DIR "/models/vocab");
         QTemporaryDir dir;
-        const QString messages = dir.filePath(QStringLiteral("m.json"));
-        QFile file(messages);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("[{\"role\": \"user\"}]");
-        file.close();
+        const QString messages = writeFile(dir, "[{\"role\": \"user\"}]");
         CliRun run = runChatTemplate({QStringLiteral("--model"), vocab, QStringLiteral("--messages"), messages});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("message 0 needs string \"role\" and \"content\" members"), run.err.constData());

@@ -131,19 +131,28 @@ void quantizeBlockQ2_K(const float *x, BlockQ2_K &block)
     packTwoBits(levels, block.qs);
 }
 
-void quantizeBlockQ3_K(const float *x, BlockQ3_K &block)
+// Searches the scale of each 16-element group and returns the one of largest magnitude, sign kept
+// (the first one on ties), which Q3_K and Q6_K quantize the others against.
+template<typename Search>
+float searchGroupScales(float *scales, Search search)
 {
-    std::int8_t levels[kQK_K];
-    float scales[kQK_K / 16];
     float maxScale = 0;
     float maxAbsScale = 0;
     for (int j = 0; j < kQK_K / 16; ++j) {
-        scales[j] = searchQ3Scale(16, 4, x + 16 * j, levels + 16 * j);
+        scales[j] = search(j);
         if (std::fabs(scales[j]) > maxAbsScale) {
             maxAbsScale = std::fabs(scales[j]);
             maxScale = scales[j];
         }
     }
+    return maxScale;
+}
+
+void quantizeBlockQ3_K(const float *x, BlockQ3_K &block)
+{
+    std::int8_t levels[kQK_K];
+    float scales[kQK_K / 16];
+    const float maxScale = searchGroupScales(scales, [&](int j) { return searchQ3Scale(16, 4, x + 16 * j, levels + 16 * j); });
 
     std::memset(block.scales, 0, sizeof block.scales);
     if (maxScale != 0.0f) {
@@ -205,15 +214,8 @@ void quantizeBlockQ6_K(const float *x, BlockQ6_K &block)
 {
     std::int8_t levels[kQK_K];
     float scales[kQK_K / 16];
-    float maxScale = 0;
-    float maxAbsScale = 0;
-    for (int j = 0; j < kQK_K / 16; ++j) {
-        scales[j] = searchSymmetricScale(16, 32, x + 16 * j, levels + 16 * j);
-        if (std::fabs(scales[j]) > maxAbsScale) {
-            maxAbsScale = std::fabs(scales[j]);
-            maxScale = scales[j];
-        }
-    }
+    const float maxScale = searchGroupScales(scales, [&](int j) { return searchSymmetricScale(16, 32, x + 16 * j, levels + 16 * j); });
+    const float maxAbsScale = std::fabs(maxScale);
     if (maxAbsScale < kGroupMaxEps) {
         std::memset(&block, 0, sizeof block);
         return;

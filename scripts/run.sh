@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Glassbox needs, builds it (release), fetches the demo chat model once into the
-# user's model cache and chats with it once (the question is the first argument).
+# app's model folder and starts Glassbox with it loaded (extra arguments go to glassbox).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -9,16 +9,7 @@ mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 BUILD_DIR="${GLASSBOX_BUILD_DIR:-build}"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$BUILD_DIR"
-MODEL="$(python3 scripts/fetch-models.py smollm2)"
-# The desktop app is not there yet: show what the engine sees in the model, then chat with it once
-# through the model's own chat template.
-CLI="$BUILD_DIR/bin/glassbox-cli"
-"$CLI" inspect "$MODEL" --ctx 8192
-QUESTION="${1:-What is the capital of France?}"
-MESSAGES="$(mktemp)"
-trap 'rm -f "$MESSAGES"' EXIT
-python3 -c 'import json, sys; print(json.dumps([{"role": "system", "content": "You are a helpful assistant."},
-                                                {"role": "user", "content": sys.argv[1]}]))' "$QUESTION" > "$MESSAGES"
-PROMPT="$("$CLI" chat-template --model "$MODEL" --messages "$MESSAGES" --add-generation-prompt)"
-printf '\n%s\n' "$PROMPT"
-"$CLI" generate --model "$MODEL" --prompt "$PROMPT" --special --n 128
+# The demo chat model goes once into the app's own model folder (Settings shows and changes it).
+MODEL_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/glassbox/models"
+MODEL="$(GLASSBOX_MODEL_DIR="$MODEL_DIR" python3 scripts/fetch-models.py smollm2)"
+exec "$BUILD_DIR/bin/glassbox" --model "$MODEL" "$@"

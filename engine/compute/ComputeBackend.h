@@ -70,6 +70,15 @@ struct AttentionParams {
     bool causal = true;
 };
 
+// Where attention() also leaves the softmax probabilities of some (distinct) query heads, for inspection.
+// Row i * heads.size() + j of `out` (an F32 tensor of q.rows * heads.size() rows) holds query row
+// i's probabilities for query head heads[j] over cache rows 0 .. out.cols - 1, zero where masked;
+// out.cols must cover every cache row the queries see.
+struct AttentionProbabilities {
+    std::span<const std::size_t> heads;
+    Tensor *out = nullptr;
+};
+
 // The operations one transformer forward pass needs. Activations are F32 tensors with one row per
 // token of the batch; weights keep their file type. Every op writes its output tensor completely,
 // and its sizes must match (the model code checks shapes once, at load time).
@@ -88,6 +97,8 @@ public:
     virtual std::unique_ptr<Tensor> create(gguf::TensorType type, std::size_t rows, std::size_t cols) = 0;
     // Copies rows [firstRow, firstRow + count) of an F32 tensor to host memory.
     virtual void read(const Tensor &tensor, std::size_t firstRow, std::size_t count, float *out) = 0;
+    // Copies host floats into rows [firstRow, firstRow + count) of an F32 tensor.
+    virtual void write(Tensor &tensor, std::size_t firstRow, std::size_t count, const float *values) = 0;
 
     // out row i = table row tokens[i].
     virtual void embed(const Tensor &table, std::span<const std::int32_t> tokens, Tensor &out) = 0;
@@ -102,7 +113,7 @@ public:
     // Multi-head attention with grouped KV heads: query row i (at positions[i]) attends to cache
     // rows 0..positions[i] when causal (the last params.window of them when that is set), or to
     // every cache row when not. q has heads × headDim columns, the caches kvHeads × headDim.
-    // out has the layout of q.
+    // out has the layout of q. `probabilities` is null unless an inspector asked for them.
     virtual void attention(const Tensor &q,
                            const Tensor &kCache,
                            const Tensor &vCache,
@@ -110,7 +121,8 @@ public:
                            std::size_t kvHeads,
                            std::span<const std::int32_t> positions,
                            const AttentionParams &params,
-                           Tensor &out) = 0;
+                           Tensor &out,
+                           const AttentionProbabilities *probabilities) = 0;
     // gate = silu(gate) * up, element-wise.
     virtual void swiglu(Tensor &gate, const Tensor &up) = 0;
     // x += y, element-wise.

@@ -165,7 +165,7 @@ std::vector<float> Embedder::embedOne(std::span<const std::int32_t> tokens)
         affine(layer.query, *x, *query);
         affine(layer.key, *x, *key);
         affine(layer.value, *x, *value);
-        m_backend.attention(*query, *key, *value, m_config.heads, m_config.kvHeads, positions, attention, *attended);
+        m_backend.attention(*query, *key, *value, m_config.heads, m_config.kvHeads, positions, attention, *attended, nullptr);
         affine(layer.attnOutput, *attended, *delta);
         residualNorm(layer.attnNorm);
         affine(layer.ffnUp, *x, *hidden);

@@ -1,6 +1,8 @@
 #include "Transformer.h"
 
 #include "gguf/GgufFile.h"
+#include "inspect/AttentionCapture.h"
+#include "inspect/HiddenStateCapture.h"
 #include "session/KvCache.h"
 #include "util/Error.h"
 
@@ -53,10 +55,35 @@ Transformer::forward(std::span<const std::int32_t> tokens, std::size_t start, se
     if (m_config.embeddingScale != 1.0f)
         m_backend.scale(*s.x, m_config.embeddingScale);
     for (std::size_t i = 0; i < m_config.layers; ++i) {
+        if (m_hiddenStates)
+            captureHiddenState(i, start);
         attentionBlock(m_weights.layers[i], i, positions, cache);
         feedForwardBlock(m_weights.layers[i]);
     }
+    if (m_hiddenStates)
+        captureHiddenState(m_config.layers, start);
     return logits(logitRows);
+}
+
+void Transformer::setAttentionCapture(inspect::AttentionCapture *capture)
+{
+    if (capture && capture->layers().back() >= m_config.layers)
+        throw Error("attention capture: layer " + std::to_string(capture->layers().back()) + " does not exist; the model has " +
+                    std::to_string(m_config.layers));
+    if (capture && capture->heads().back() >= m_config.heads)
+        throw Error("attention capture: head " + std::to_string(capture->heads().back()) + " does not exist; the model has " +
+                    std::to_string(m_config.heads));
+    m_attention = capture;
+}
+
+void Transformer::captureHiddenState(std::size_t layer, std::size_t start)
+{
+    const compute::Tensor &x = *m_scratch.x;
+    const bool lastOnly = m_hiddenStates->rows() == inspect::HiddenStateCapture::Rows::Last;
+    const std::size_t first = lastOnly ? x.rows() - 1 : 0;
+    std::vector<float> values((x.rows() - first) * x.cols());
+    m_backend.read(x, first, x.rows() - first, values.data());
+    m_hiddenStates->record(layer, m_config.layers + 1, start + first, x.rows() - first, values, x.cols());
 }
 
 Transformer::Scratch &Transformer::scratch(std::size_t rows)
@@ -96,10 +123,29 @@ void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, s
     const auto start = static_cast<std::size_t>(positions.front());
     m_backend.copyRows(*s.key, 0, cache.keys(index), start, positions.size());
     m_backend.copyRows(*s.value, 0, cache.values(index), start, positions.size());
-    m_backend.attention(
-        *s.query, cache.keys(index), cache.values(index), m_config.heads, m_config.kvHeads, positions, m_config.attentionFor(index), *s.attended);
+    attend(index, positions, cache);
     m_backend.matmul(*layer.attnOutput, *s.attended, *s.delta);
     addResidual(layer.postAttnNorm.get());
+}
+
+void Transformer::attend(std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache)
+{
+    Scratch &s = m_scratch;
+    const compute::AttentionParams params = m_config.attentionFor(index);
+    if (!m_attention || !m_attention->capturesLayer(index)) {
+        m_backend.attention(*s.query, cache.keys(index), cache.values(index), m_config.heads, m_config.kvHeads, positions, params, *s.attended, nullptr);
+        return;
+    }
+    // A decoder's queries see at most the keys up to the last position of the batch.
+    const auto start = static_cast<std::size_t>(positions.front());
+    const std::size_t keys = start + positions.size();
+    const std::vector<std::size_t> &heads = m_attention->heads();
+    auto probabilities = m_backend.create(TensorType::F32, positions.size() * heads.size(), keys);
+    const compute::AttentionProbabilities wanted{heads, probabilities.get()};
+    m_backend.attention(*s.query, cache.keys(index), cache.values(index), m_config.heads, m_config.kvHeads, positions, params, *s.attended, &wanted);
+    std::vector<float> values(probabilities->rows() * keys);
+    m_backend.read(*probabilities, 0, probabilities->rows(), values.data());
+    m_attention->record(index, start, positions.size(), values, keys);
 }
 
 // Query, key and value of the normalized stream, from one fused matrix or three, plus biases.
@@ -162,14 +208,30 @@ std::vector<float> Transformer::logits(std::span<const std::size_t> rows)
     auto picked = m_backend.create(TensorType::F32, rows.size(), m_config.embedding);
     for (std::size_t i = 0; i < rows.size(); ++i)
         m_backend.copyRows(*m_scratch.x, rows[i], *picked, i, 1);
-    auto normed = m_backend.create(TensorType::F32, rows.size(), m_config.embedding);
-    m_backend.rmsNorm(*picked, *m_weights.outputNorm, m_config.rmsEps, *normed);
-    auto result = m_backend.create(TensorType::F32, rows.size(), m_config.vocab);
+    return outputHead(*picked);
+}
+
+std::vector<float> Transformer::outputLogits(std::span<const float> states)
+{
+    if (states.empty() || states.size() % m_config.embedding != 0)
+        throw Error("output logits: the states are not rows of " + std::to_string(m_config.embedding) + " floats");
+    const std::size_t rows = states.size() / m_config.embedding;
+    auto uploaded = m_backend.create(TensorType::F32, rows, m_config.embedding);
+    m_backend.write(*uploaded, 0, rows, states.data());
+    return outputHead(*uploaded);
+}
+
+std::vector<float> Transformer::outputHead(const compute::Tensor &states)
+{
+    const std::size_t rows = states.rows();
+    auto normed = m_backend.create(TensorType::F32, rows, m_config.embedding);
+    m_backend.rmsNorm(states, *m_weights.outputNorm, m_config.rmsEps, *normed);
+    auto result = m_backend.create(TensorType::F32, rows, m_config.vocab);
     m_backend.matmul(m_weights.outputProjection(), *normed, *result);
     if (m_config.finalSoftcap > 0.0f)
         m_backend.softcap(*result, m_config.finalSoftcap);
-    std::vector<float> values(rows.size() * m_config.vocab);
-    m_backend.read(*result, 0, rows.size(), values.data());
+    std::vector<float> values(rows * m_config.vocab);
+    m_backend.read(*result, 0, rows, values.data());
     return values;
 }
 

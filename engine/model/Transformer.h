@@ -13,6 +13,12 @@ namespace glassbox::session
 class KvCache;
 }
 
+namespace glassbox::inspect
+{
+class AttentionCapture;
+class HiddenStateCapture;
+}
+
 namespace glassbox::model
 {
 
@@ -41,6 +47,19 @@ public:
     // `logitRows`, in that order. One call at a time: the working tensors are shared.
     std::vector<float> forward(std::span<const std::int32_t> tokens, std::size_t start, session::KvCache &cache, std::span<const std::size_t> logitRows);
 
+    // The final norm and output head (the end of forward()) applied to host rows of n_embd floats,
+    // e.g. captured hidden states for a logit lens. Returns vocab logits per row.
+    std::vector<float> outputLogits(std::span<const float> states);
+
+    // Opt-in inspection of every following forward pass; null (the default) turns it off. The
+    // captures are not owned and must outlive their use; throws glassbox::Error when the capture
+    // names a layer or head the model does not have.
+    void setAttentionCapture(inspect::AttentionCapture *capture);
+    void setHiddenStateCapture(inspect::HiddenStateCapture *capture)
+    {
+        m_hiddenStates = capture;
+    }
+
 private:
     // Working tensors for a batch of `rows` tokens, reused while the batch size stays the same.
     struct Scratch {
@@ -64,12 +83,18 @@ private:
     void feedForwardBlock(const LayerWeights &layer);
     // x += delta, passed first through the block's post-norm when it has one.
     void addResidual(const compute::Tensor *postNorm);
+    // Runs the layer's attention, capturing its probabilities when the attention capture wants them.
+    void attend(std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache);
+    void captureHiddenState(std::size_t layer, std::size_t start);
     std::vector<float> logits(std::span<const std::size_t> rows);
+    std::vector<float> outputHead(const compute::Tensor &states);
 
     compute::ComputeBackend &m_backend;
     ModelConfig m_config;
     Weights m_weights;
     Scratch m_scratch;
+    inspect::AttentionCapture *m_attention = nullptr;
+    inspect::HiddenStateCapture *m_hiddenStates = nullptr;
 };
 
 } // namespace glassbox::model

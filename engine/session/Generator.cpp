@@ -91,7 +91,8 @@ GenerationResult Generator::generate(std::span<const TokenId> prompt, const Gene
     while (true) {
         if (stop.stop_requested())
             return interrupt(FinishReason::Cancelled);
-        const TokenId id = m_chain.sample(*logits, m_session.tokens()).token;
+        sampling::SampleResult sampled = m_chain.sample(*logits, m_session.tokens(), options.recordStagesTopN);
+        const TokenId id = sampled.token;
         if (result.generatedTokens == 0)
             result.firstTokenSeconds = secondsSince(start);
 
@@ -100,7 +101,13 @@ GenerationResult Generator::generate(std::span<const TokenId> prompt, const Gene
         if (step.finish == FinishReason::EndOfSequence)
             return finish(FinishReason::EndOfSequence, std::move(step.text));
         const TokenLogprobs logprobs(*logits);
-        GeneratedToken token{id, std::move(piece), std::move(step.text), logprobs.of(id), {}};
+        GeneratedToken token{.id = id,
+                             .piece = std::move(piece),
+                             .text = std::move(step.text),
+                             .logprob = logprobs.of(id),
+                             .entropy = logprobs.entropy(),
+                             .top = {},
+                             .stages = std::move(sampled.records)};
         for (const TokenLogprob &alternative : logprobs.top(options.topAlternatives))
             token.top.push_back({alternative.id, m_tokenizer.tokenBytes(alternative.id), alternative.logprob});
         ++result.generatedTokens;

@@ -24,6 +24,7 @@ struct GenerationOptions {
     std::vector<std::string> stopStrings;
     bool stopAtEndToken = true; // the vocabulary's EOS and EOT end generation (benchmarks turn this off)
     std::size_t topAlternatives = 0; // how many of the most likely tokens each GeneratedToken lists
+    std::size_t recordStagesTopN = 0; // > 0: each GeneratedToken has the sampler chain's records, with this many top tokens
 };
 
 struct Alternative {
@@ -37,7 +38,10 @@ struct GeneratedToken {
     std::string piece; // what this token completes of the text, in whole UTF-8 characters
     std::string text; // what may be shown now: pieces less anything that could begin a stop string
     double logprob = 0.0; // under the model's raw distribution (see TokenLogprobs)
+    double entropy = 0.0; // of that raw distribution over the whole vocabulary, in nats
     std::vector<Alternative> top;
+    // What each stage of the sampler chain left (the raw distribution first); empty unless asked for.
+    std::vector<sampling::StageRecord> stages;
 };
 
 struct GenerationResult {

@@ -15,10 +15,19 @@ TokenLogprobs::TokenLogprobs(std::span<const float> logits)
     if (logits.empty())
         throw Error("log-probabilities of an empty vocabulary");
     const double max = *std::max_element(logits.begin(), logits.end());
+    // With e = exp(logit - max) and S = sum(e): H = -sum(p log p) = log S - sum(e (logit - max)) / S,
+    // so the entropy comes from the same single pass.
     double sum = 0.0;
-    for (float logit : logits)
-        sum += std::exp(static_cast<double>(logit) - max);
+    double weighted = 0.0;
+    for (float logit : logits) {
+        const double shifted = static_cast<double>(logit) - max;
+        const double e = std::exp(shifted);
+        sum += e;
+        if (e > 0.0) // a -inf logit adds nothing (and 0 · -inf would be NaN)
+            weighted += e * shifted;
+    }
     m_logSumExp = max + std::log(sum);
+    m_entropy = std::log(sum) - weighted / sum;
 }
 
 double TokenLogprobs::of(std::int32_t id) const

@@ -22,6 +22,11 @@ public:
     explicit TokenLogprobs(std::span<const float> logits);
 
     double of(std::int32_t id) const;
+    // Of the whole distribution, in nats.
+    double entropy() const
+    {
+        return m_entropy;
+    }
     // The k most likely tokens, most likely first; equal logits go to the lower id, as in
     // llama.cpp's greedy sampler.
     std::vector<TokenLogprob> top(std::size_t k) const;
@@ -29,6 +34,7 @@ public:
 private:
     std::span<const float> m_logits;
     double m_logSumExp = 0.0;
+    double m_entropy = 0.0;
 };
 
 } // namespace glassbox::session

@@ -70,14 +70,6 @@ private Q_SLOTS:
         }
     }
 
-    void matchesDequantizedDot_data()
-    {
-        QTest::addColumn<TensorType>("type");
-        for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1,
-                                TensorType::Q8_0, TensorType::Q2_K, TensorType::Q3_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
-            QTest::newRow(std::string(gguf::tensorTypeName(type)).c_str()) << type;
-    }
-
     void matchesDequantizedDot()
     {
         QFETCH(TensorType, type);
@@ -109,7 +101,55 @@ private Q_SLOTS:
         QVERIFY2(std::fabs(result - exact) <= (halfSum ? 1e-4 : 1e-6) * magnitude, qPrintable(QStringLiteral("%1 vs %2").arg(result).arg(exact)));
     }
 
+    void matchesDequantizedDot_data()
+    {
+        typesData();
+    }
+
+    // The kernels built for AVX2 (where the CPU has it) and for the baseline instruction set must
+    // give the same bits, for every row of a batch.
+    void fastKernelsMatchPortable_data()
+    {
+        typesData();
+    }
+
+    void fastKernelsMatchPortable()
+    {
+        QFETCH(TensorType, type);
+        constexpr std::size_t kRows = 3;
+        for (std::size_t weightRows : {std::size_t(1), std::size_t(8)}) {
+            const compute::VecDot &fast = compute::vecDotFor(type, weightRows);
+            const compute::VecDot &portable = compute::vecDotFor(type, weightRows, true);
+            const std::vector<float> weights = randomRow(3);
+            std::vector<std::uint8_t> weightRow(quant::rowBytes(type, kN));
+            quant::quantizeRow(type, weights.data(), weightRow.data(), kN);
+            const std::size_t stride = fast.activationBytes(kN);
+            std::vector<std::uint8_t> activations(kRows * stride);
+            for (std::size_t r = 0; r < kRows; ++r)
+                fast.convert(randomRow(10 + unsigned(r)).data(), activations.data() + r * stride, kN);
+            float results[2][kRows];
+            for (const compute::VecDot *vecDot : {&fast, &portable}) {
+                std::vector<std::uint8_t> unpacked(vecDot->unpackedBytes(kN));
+                vecDot->unpack(weightRow.data(), unpacked.data(), kN);
+                vecDot->dotRows(unpacked.data(), activations.data(), stride, kRows, results[vecDot == &portable], 1, kN);
+            }
+            for (std::size_t r = 0; r < kRows; ++r) {
+                QCOMPARE(std::memcmp(&results[0][r], &results[1][r], sizeof(float)), 0);
+                const float single = fast.dot(weightRow.data(), activations.data() + r * stride, kN);
+                QCOMPARE(std::memcmp(&results[0][r], &single, sizeof(float)), 0);
+            }
+        }
+    }
+
 private:
+    static void typesData()
+    {
+        QTest::addColumn<TensorType>("type");
+        for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1,
+                                TensorType::Q8_0, TensorType::Q2_K, TensorType::Q3_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
+            QTest::newRow(std::string(gguf::tensorTypeName(type)).c_str()) << type;
+    }
+
     // The activation row as floats, decoded from the vec_dot_type of `type`.
     static std::vector<float> activationValues(TensorType type, const std::uint8_t *bytes)
     {

@@ -298,7 +298,9 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < tokens.size(); ++i)
             for (std::size_t v = 0; v < kVocab; ++v)
                 maxDiff = std::max(maxDiff, std::abs(double(logits[i * kVocab + v]) - expected[i][v]));
-        QVERIFY2(maxDiff < 1e-3, qPrintable(QStringLiteral("max logit difference %1").arg(maxDiff)));
+        // The engine takes GELU from a table of halves, as llama.cpp does: about 3 decimal digits.
+        const double tolerance = spec.gelu ? 3e-3 : 1e-3;
+        QVERIFY2(maxDiff < tolerance, qPrintable(QStringLiteral("max logit difference %1").arg(maxDiff)));
     }
 };
 

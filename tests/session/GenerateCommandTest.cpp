@@ -5,6 +5,8 @@
 
 #include "TestSupport.h"
 
+#include <algorithm>
+
 using namespace glassbox::test;
 
 namespace
@@ -27,14 +29,14 @@ private Q_SLOTS:
     void jsonHasOneLinePerTokenAndASummary()
     {
         const CliRun result = runGenerate({QStringLiteral("--prompt"),
-                                              QStringLiteral("Once upon a time"),
-                                              QStringLiteral("--n"),
-                                              QStringLiteral("6"),
-                                              QStringLiteral("--kv-type"),
-                                              QStringLiteral("f32"),
-                                              QStringLiteral("--top"),
-                                              QStringLiteral("3"),
-                                              QStringLiteral("--json")});
+                                           QStringLiteral("Once upon a time"),
+                                           QStringLiteral("--n"),
+                                           QStringLiteral("6"),
+                                           QStringLiteral("--kv-type"),
+                                           QStringLiteral("f32"),
+                                           QStringLiteral("--top"),
+                                           QStringLiteral("3"),
+                                           QStringLiteral("--json")});
         QCOMPARE(result.exitCode, 0);
         const QList<QByteArray> lines = result.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 7);
@@ -79,6 +81,96 @@ private Q_SLOTS:
         const QJsonObject summary = QJsonDocument::fromJson(result.out.trimmed().split('\n').last()).object();
         QCOMPARE(summary.value(QStringLiteral("finish_reason")).toString(), QStringLiteral("context full"));
         QCOMPARE(summary.value(QStringLiteral("generated_tokens")).toInt(), 4);
+    }
+
+    // --temp/--top-k/--seed make a sampling chain; --record-stages lists what each of its stages left.
+    void jsonRecordsTheSamplerStages()
+    {
+        const QStringList arguments{QStringLiteral("--prompt"),
+                                    QStringLiteral("Once upon a time"),
+                                    QStringLiteral("--n"),
+                                    QStringLiteral("3"),
+                                    QStringLiteral("--temp"),
+                                    QStringLiteral("0.8"),
+                                    QStringLiteral("--top-k"),
+                                    QStringLiteral("5"),
+                                    QStringLiteral("--seed"),
+                                    QStringLiteral("42"),
+                                    QStringLiteral("--record-stages"),
+                                    QStringLiteral("3"),
+                                    QStringLiteral("--json")};
+        const CliRun result = runGenerate(arguments);
+        QCOMPARE(result.exitCode, 0);
+        const QList<QByteArray> lines = result.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject token = QJsonDocument::fromJson(lines[i]).object();
+            QVERIFY(token.value(QStringLiteral("entropy")).toDouble() > 0.0);
+            QStringList names;
+            int survivors = 512;
+            for (const QJsonValue &stage : token.value(QStringLiteral("stages")).toArray()) {
+                names << stage[QStringLiteral("stage")].toString();
+                // Stages only ever remove candidates, and the records list the top 3 of what is left.
+                QVERIFY(stage[QStringLiteral("survivors")].toInt() <= survivors);
+                survivors = stage[QStringLiteral("survivors")].toInt();
+                const QJsonArray top = stage[QStringLiteral("top")].toArray();
+                QCOMPARE(top.size(), std::min(3, survivors));
+                QVERIFY(top[0].toObject().contains(QStringLiteral("piece")));
+                for (int j = 1; j < top.size(); ++j)
+                    QVERIFY(top[j - 1][QStringLiteral("probability")].toDouble() >= top[j][QStringLiteral("probability")].toDouble());
+            }
+            QCOMPARE(names,
+                     QStringList(
+                         {QStringLiteral("logits"), QStringLiteral("top-k"), QStringLiteral("top-p"), QStringLiteral("min-p"), QStringLiteral("temperature")}));
+            QCOMPARE(token.value(QStringLiteral("stages"))[1][QStringLiteral("survivors")].toInt(), 5);
+        }
+        // The same seed picks the same tokens.
+        QCOMPARE(runGenerate(arguments).out.trimmed().split('\n').mid(0, 3), lines.mid(0, 3));
+    }
+
+    void showPromptPrintsThePlainPrompt()
+    {
+        const CliRun result = runGenerate(
+            {QStringLiteral("--prompt"), QStringLiteral("Once upon a time"), QStringLiteral("--n"), QStringLiteral("1"), QStringLiteral("--show-prompt")});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.errText().startsWith(QStringLiteral("Once upon a time\n")), qPrintable(result.errText()));
+    }
+
+    // SmolLM2's ChatML template, with the special tokens it is made of marked.
+    void chatRendersTheTemplateWithMarkedSpecialTokens()
+    {
+        const QString smollm2 = fetchModel(QStringLiteral("smollm2"));
+        if (smollm2.isEmpty())
+            QSKIP("the model could not be fetched: python3 " GLASSBOX_FETCH_MODELS_SCRIPT " smollm2 failed (no network?)");
+        const CliRun result = runCli(QStringLiteral("generate"),
+                                     {QStringLiteral("--model"),
+                                      smollm2,
+                                      QStringLiteral("--chat"),
+                                      QStringLiteral("--system"),
+                                      QStringLiteral("You are a gardener."),
+                                      QStringLiteral("--prompt"),
+                                      QStringLiteral("Which flower smells best?"),
+                                      QStringLiteral("--n"),
+                                      QStringLiteral("8"),
+                                      QStringLiteral("--show-prompt"),
+                                      QStringLiteral("--json")});
+        QCOMPARE(result.exitCode, 0);
+        const QList<QByteArray> lines = result.out.trimmed().split('\n');
+        const QString prompt = QJsonDocument::fromJson(lines.first()).object().value(QStringLiteral("prompt")).toString();
+        QCOMPARE(prompt,
+                 QStringLiteral("\u27e6<|im_start|>\u27e7system\nYou are a gardener.\u27e6<|im_end|>\u27e7\n"
+                                "\u27e6<|im_start|>\u27e7user\nWhich flower smells best?\u27e6<|im_end|>\u27e7\n"
+                                "\u27e6<|im_start|>\u27e7assistant\n"));
+        const QJsonObject summary = QJsonDocument::fromJson(lines.last()).object();
+        QCOMPARE(summary.value(QStringLiteral("generated_tokens")).toInt() + 2, lines.size());
+        QVERIFY(summary.value(QStringLiteral("generated_tokens")).toInt() > 0);
+    }
+
+    void systemNeedsChat()
+    {
+        const CliRun result = runGenerate({QStringLiteral("--prompt"), QStringLiteral("x"), QStringLiteral("--system"), QStringLiteral("y")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.errText().contains(QStringLiteral("--chat")));
     }
 
     void rejectsAnUnknownKvType()

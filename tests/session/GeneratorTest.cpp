@@ -1,10 +1,14 @@
 #include "StoriesModel.h"
 
 #include "sampling/LogitBiasStage.h"
+#include "sampling/SamplerSettings.h"
 #include "session/Generator.h"
 #include "session/Session.h"
 
 #include <QTest>
+
+#include <algorithm>
+#include <cmath>
 
 using namespace glassbox;
 using sampling::FinishReason;
@@ -106,6 +110,69 @@ private Q_SLOTS:
         QCOMPARE(run.result.promptTokens, std::size_t{5});
         QCOMPARE(run.result.decodedTokens, std::size_t{11});
         QVERIFY(run.result.firstTokenSeconds >= run.result.prefillSeconds);
+    }
+
+    // The entropy of the model's own distribution, whatever the chain does to it: checked against
+    // -sum(p log p) computed here from the prompt's logits.
+    void entropyIsThatOfTheRawDistribution()
+    {
+        const std::vector<std::int32_t> prompt = m_model.encode("Once upon a time");
+        Session plain = session();
+        const std::vector<float> logits = plain.prefill(prompt);
+        const double max = *std::max_element(logits.begin(), logits.end());
+        double sum = 0.0;
+        for (float logit : logits)
+            sum += std::exp(logit - max);
+        double expected = 0.0;
+        for (float logit : logits) {
+            const double p = std::exp(logit - max) / sum;
+            expected -= p * std::log(p);
+        }
+
+        Session s = session();
+        sampling::SamplerSettings settings;
+        settings.temperature = 0.5f;
+        settings.seed = 5;
+        Generator generator(s, *m_model.tokenizer, sampling::buildChain(settings));
+        const Run run = generate(generator, prompt, {.maxTokens = 2});
+        QCOMPARE(run.tokens.size(), std::size_t{2});
+        QVERIFY2(std::abs(run.tokens[0].entropy - expected) < 1e-9, qPrintable(QString::number(run.tokens[0].entropy - expected)));
+        QVERIFY(run.tokens[1].entropy > 0.0);
+    }
+
+    // Each token carries the chain's records (the raw distribution, then one per stage) only when asked.
+    void stageRecordsOnlyWhenAsked()
+    {
+        sampling::SamplerSettings settings;
+        settings.temperature = 0.8f;
+        settings.topK = 10;
+        settings.seed = 7;
+        for (const std::size_t topN : {std::size_t{0}, std::size_t{4}}) {
+            Session s = session();
+            Generator generator(s, *m_model.tokenizer, sampling::buildChain(settings));
+            const Run run = generate(generator, m_model.encode("Once upon a time"), {.maxTokens = 3, .topAlternatives = 1, .recordStagesTopN = topN});
+            QCOMPARE(run.tokens.size(), std::size_t{3});
+            for (const GeneratedToken &token : run.tokens) {
+                if (topN == 0) {
+                    QVERIFY(token.stages.empty());
+                    continue;
+                }
+                // llama.cpp's default chain order: top-k, top-p (0.95), min-p (0.05), temperature.
+                QStringList names;
+                for (const sampling::StageRecord &record : token.stages) {
+                    names << QString::fromStdString(record.stage);
+                    QVERIFY(!record.top.empty() && record.top.size() <= topN);
+                }
+                QCOMPARE(
+                    names,
+                    QStringList(
+                        {QStringLiteral("logits"), QStringLiteral("top-k"), QStringLiteral("top-p"), QStringLiteral("min-p"), QStringLiteral("temperature")}));
+                QCOMPARE(token.stages[0].survivors, m_model.tokenizer->vocab().size());
+                QCOMPARE(token.stages[1].survivors, std::size_t{10});
+                QCOMPARE(token.stages[0].top[0].id, token.top[0].id);
+                QVERIFY(std::abs(token.stages[0].top[0].probability - std::exp(token.top[0].logprob)) < 1e-5);
+            }
+        }
     }
 
     void endTokenFinishesWithoutBeingStreamed()

@@ -1,6 +1,9 @@
 #include "CpuBackend.h"
 
 #include "compute/cpu/CpuKernels.h"
+#include "compute/cpu/GgmlAttention.h"
+#include "compute/cpu/HalfFloats.h"
+#include "compute/cpu/Matmul.h"
 #include "compute/cpu/VecDot.h"
 #include "gguf/GgufFile.h"
 #include "quant/Dequantize.h"
@@ -13,6 +16,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace glassbox::compute
@@ -102,16 +106,8 @@ const float *floatSlice(const CpuTensor &tensor, std::size_t r, std::size_t col,
 {
     if (tensor.type() == TensorType::F32)
         return tensor.floats(r) + col;
-    quant::dequantizeRow(TensorType::F16, tensor.row(r) + col * sizeof(std::uint16_t), buffer, static_cast<std::int64_t>(count));
+    halvesToFloats(tensor.row(r) + col * sizeof(std::uint16_t), buffer, count);
     return buffer;
-}
-
-// ggml multiplies an F16 tensor with F32 values by first rounding the values to F16 (its
-// vec_dot_type); with an F16 KV cache that is the query against K and the probabilities against V.
-void roundToHalves(float *x, std::size_t n)
-{
-    for (std::size_t i = 0; i < n; ++i)
-        x[i] = quant::halfToFloat(quant::floatToHalf(x[i]));
 }
 
 void requireF32(const CpuTensor &tensor, const char *what)
@@ -159,6 +155,15 @@ void CpuBackend::read(const Tensor &tensor, std::size_t firstRow, std::size_t co
         std::memcpy(out, t.floats(firstRow), count * t.cols() * sizeof(float));
 }
 
+void CpuBackend::write(Tensor &tensor, std::size_t firstRow, std::size_t count, const float *values)
+{
+    CpuTensor &t = cpu(tensor);
+    requireF32(t, "write");
+    require(firstRow + count <= t.rows(), "write");
+    if (count > 0)
+        std::memcpy(t.floats(firstRow), values, count * t.cols() * sizeof(float));
+}
+
 void CpuBackend::embed(const Tensor &tableTensor, std::span<const std::int32_t> tokens, Tensor &outTensor)
 {
     const CpuTensor &table = cpu(tableTensor);
@@ -193,17 +198,15 @@ void CpuBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Tenso
     requireF32(x, "matmul");
     requireF32(out, "matmul");
     require(w.cols() == x.cols() && w.rows() == out.cols() && x.rows() == out.rows(), "matmul");
-    const VecDot &vecDot = vecDotFor(w.type(), w.rows());
-    const std::size_t activationBytes = vecDot.activationBytes(x.cols());
-    std::vector<std::uint8_t> activations(x.rows() * activationBytes);
-    for (std::size_t b = 0; b < x.rows(); ++b)
-        vecDot.convert(x.floats(b), activations.data() + b * activationBytes, x.cols());
-    // Each thread takes a band of weight rows and reads every row once for the whole batch.
-    m_pool.parallelFor(w.rows(), 16, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t r = begin; r < end; ++r)
-            for (std::size_t b = 0; b < x.rows(); ++b)
-                out.floats(b)[r] = vecDot.dot(w.row(r), activations.data() + b * activationBytes, w.cols());
-    });
+    compute::matmul(m_pool,
+                    vecDotFor(w.type(), w.rows()),
+                    w.row(0),
+                    quant::rowBytes(w.type(), static_cast<std::int64_t>(w.cols())),
+                    w.rows(),
+                    x.floats(0),
+                    x.rows(),
+                    x.cols(),
+                    out.floats(0));
 }
 
 void CpuBackend::rope(Tensor &xTensor, std::size_t heads, std::span<const std::int32_t> positions, const RopeParams &params)
@@ -245,7 +248,8 @@ void CpuBackend::attention(const Tensor &qTensor,
                            std::size_t kvHeads,
                            std::span<const std::int32_t> positions,
                            const AttentionParams &params,
-                           Tensor &outTensor)
+                           Tensor &outTensor,
+                           const AttentionProbabilities *probabilities)
 {
     const CpuTensor &q = cpu(qTensor);
     const CpuTensor &kCache = cpu(kTensor);
@@ -259,40 +263,72 @@ void CpuBackend::attention(const Tensor &qTensor,
     require(out.rows() == q.rows() && out.cols() == q.cols() && positions.size() == q.rows(), "attention");
     for (std::int32_t position : positions)
         require(position >= 0 && static_cast<std::size_t>(position) < kCache.rows(), "attention");
+    // slot[h]: where query head h goes among the captured heads; -1 when it is not captured.
+    std::vector<std::ptrdiff_t> slot;
+    CpuTensor *captured = nullptr;
+    if (probabilities) {
+        captured = &cpu(*probabilities->out);
+        requireF32(*captured, "attention");
+        require(captured->rows() == q.rows() * probabilities->heads.size(), "attention");
+        slot.assign(heads, -1);
+        for (std::size_t j = 0; j < probabilities->heads.size(); ++j) {
+            require(probabilities->heads[j] < heads, "attention");
+            slot[probabilities->heads[j]] = static_cast<std::ptrdiff_t>(j);
+        }
+        std::size_t keys = params.causal ? 0 : kCache.rows();
+        for (std::int32_t position : positions)
+            keys = std::max(keys, static_cast<std::size_t>(position) + 1);
+        require(captured->cols() >= keys, "attention");
+    }
 
     const std::size_t group = heads / kvHeads;
-    m_pool.parallelFor(q.rows() * heads, 1, [&](std::size_t begin, std::size_t end) {
-        std::vector<float> scores;
-        std::vector<float> buffer(headDim);
-        std::vector<float> halfQuery(headDim);
-        for (std::size_t task = begin; task < end; ++task) {
-            const std::size_t r = task / heads;
-            const std::size_t h = task % heads;
-            const std::size_t kvCol = h / group * headDim;
-            // Cache rows [first, end) are visible to this query.
-            const std::size_t end = params.causal ? static_cast<std::size_t>(positions[r]) + 1 : kCache.rows();
-            const std::size_t first = params.causal && params.window > 0 && end > params.window ? end - params.window : 0;
-            const std::size_t visible = end - first;
-            const float *query = q.floats(r) + h * headDim;
-            if (kCache.type() == TensorType::F16) {
-                std::copy(query, query + headDim, halfQuery.begin());
-                roundToHalves(halfQuery.data(), headDim);
-                query = halfQuery.data();
+    // Capturing is a template argument, so that without a capture the loop compiles as if the
+    // capture did not exist.
+    const auto work = [&](auto capturing) {
+        m_pool.parallelFor(q.rows() * heads, 1, [&](std::size_t begin, std::size_t end) {
+            ggml::AttentionScratch scratch;
+            std::vector<float> keyBuffer(headDim);
+            std::vector<float> valueBuffer(headDim);
+            for (std::size_t task = begin; task < end; ++task) {
+                const std::size_t r = task / heads;
+                const std::size_t h = task % heads;
+                const std::size_t kvCol = h / group * headDim;
+                // Cache rows [first, end) are visible to this query.
+                const std::size_t end = params.causal ? static_cast<std::size_t>(positions[r]) + 1 : kCache.rows();
+                const std::size_t first = params.causal && params.window > 0 && end > params.window ? end - params.window : 0;
+                const ggml::AttentionHead head{
+                    .headDim = headDim,
+                    .first = first,
+                    .end = end,
+                    .scale = params.scale,
+                    .softcap = params.softcap,
+                    .halfKeys = kCache.type() == TensorType::F16,
+                    .halfValues = vCache.type() == TensorType::F16,
+                    .batch = q.rows() > 1,
+                };
+                const std::span<const float> scores = scratch.probabilities(q.floats(r) + h * headDim, head, [&](std::size_t t) {
+                    return floatSlice(kCache, t, kvCol, headDim, keyBuffer.data());
+                });
+                if constexpr (decltype(capturing)::value) {
+                    if (slot[h] >= 0) {
+                        float *row = captured->floats(r * probabilities->heads.size() + static_cast<std::size_t>(slot[h]));
+                        std::fill(row, row + captured->cols(), 0.0f);
+                        std::copy(scores.begin(), scores.end(), row + first);
+                    }
+                }
+                scratch.weightedValues(
+                    head,
+                    [&](std::size_t t) {
+                        return floatSlice(vCache, t, kvCol, headDim, valueBuffer.data());
+                    },
+                    out.floats(r) + h * headDim);
             }
-            scores.resize(visible);
-            for (std::size_t t = 0; t < visible; ++t) {
-                const float score = kernels::dot(query, floatSlice(kCache, first + t, kvCol, headDim, buffer.data()), headDim) * params.scale;
-                scores[t] = params.softcap > 0.0f ? params.softcap * std::tanh(score / params.softcap) : score;
-            }
-            kernels::softmax(scores.data(), visible);
-            if (vCache.type() == TensorType::F16)
-                roundToHalves(scores.data(), visible);
-            float *result = out.floats(r) + h * headDim;
-            std::fill(result, result + headDim, 0.0f);
-            for (std::size_t t = 0; t < visible; ++t)
-                kernels::addScaled(result, floatSlice(vCache, first + t, kvCol, headDim, buffer.data()), scores[t], headDim);
-        }
-    });
+        });
+    };
+    if (captured)
+        work(std::true_type{});
+    else
+        work(std::false_type{});
 }
 
 void CpuBackend::swiglu(Tensor &gateTensor, const Tensor &upTensor)

@@ -24,6 +24,7 @@ public:
     std::unique_ptr<Tensor> weight(const gguf::TensorInfo &info) override;
     std::unique_ptr<Tensor> create(gguf::TensorType type, std::size_t rows, std::size_t cols) override;
     void read(const Tensor &tensor, std::size_t firstRow, std::size_t count, float *out) override;
+    void write(Tensor &tensor, std::size_t firstRow, std::size_t count, const float *values) override;
 
     void embed(const Tensor &table, std::span<const std::int32_t> tokens, Tensor &out) override;
     void rmsNorm(const Tensor &x, const Tensor &gain, float eps, Tensor &out) override;
@@ -37,7 +38,8 @@ public:
                    std::size_t kvHeads,
                    std::span<const std::int32_t> positions,
                    const AttentionParams &params,
-                   Tensor &out) override;
+                   Tensor &out,
+                   const AttentionProbabilities *probabilities) override;
     void swiglu(Tensor &gate, const Tensor &up) override;
     void add(Tensor &x, const Tensor &y) override;
 

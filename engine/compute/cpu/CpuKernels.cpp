@@ -1,30 +1,14 @@
 #include "CpuKernels.h"
 
-#include "compute/cpu/HotLoop.h"
+#include "compute/cpu/GgmlMath.h"
+#include "quant/Half.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace glassbox::compute::kernels
 {
-
-GLASSBOX_HOT_LOOP float dot(const float *a, const float *b, std::size_t n)
-{
-    // Independent partial sums let the compiler keep them in vector registers; a single running
-    // sum would pin it to one lane, since float addition may not be reordered.
-    constexpr std::size_t kLanes = 16;
-    float partial[kLanes] = {};
-    std::size_t i = 0;
-    for (; i + kLanes <= n; i += kLanes)
-        for (std::size_t lane = 0; lane < kLanes; ++lane)
-            partial[lane] += a[i + lane] * b[i + lane];
-    float sum = 0.0f;
-    for (; i < n; ++i)
-        sum += a[i] * b[i];
-    for (float value : partial)
-        sum += value;
-    return sum;
-}
 
 void rmsNorm(const float *x, const float *gain, float eps, float *out, std::size_t n)
 {
@@ -37,6 +21,28 @@ void rmsNorm(const float *x, const float *gain, float eps, float *out, std::size
         out[i] = x[i] * scale * gain[i];
 }
 
+namespace
+{
+
+// (x0, x1) rotated by the angle with cosine c and sine s, with the two FMAs ggml's rope gets from GCC
+// (see GgmlMath.h for why that matters).
+void rotate(float &x0, float &x1, float c, float s)
+{
+    const float a = x0;
+    const float b = x1;
+    x0 = std::fma(a, c, -(b * s));
+    x1 = std::fma(a, s, b * c);
+}
+
+float geluTanh(float x)
+{
+    constexpr float kSqrt2OverPi = 0.79788456080286535587989211986876f;
+    constexpr float kCubic = 0.044715f;
+    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * std::fma(kCubic * x, x, 1.0f)));
+}
+
+} // namespace
+
 void rope(float *x, std::size_t dims, std::int32_t position, float freqBase, float freqScale)
 {
     // The angle of pair i is position * base^(-2i/dims); stepping it by a constant factor (rather
@@ -47,10 +53,7 @@ void rope(float *x, std::size_t dims, std::int32_t position, float freqBase, flo
         const float angle = theta * freqScale;
         const float c = std::cos(angle);
         const float s = std::sin(angle);
-        const float x0 = x[i];
-        const float x1 = x[i + 1];
-        x[i] = x0 * c - x1 * s;
-        x[i + 1] = x0 * s + x1 * c;
+        rotate(x[i], x[i + 1], c, s);
         theta *= step;
     }
 }
@@ -64,10 +67,7 @@ void ropeNeox(float *x, std::size_t dims, std::int32_t position, float freqBase,
         const float angle = theta * freqScale;
         const float c = std::cos(angle);
         const float s = std::sin(angle);
-        const float x0 = x[i];
-        const float x1 = x[i + half];
-        x[i] = x0 * c - x1 * s;
-        x[i + half] = x0 * s + x1 * c;
+        rotate(x[i], x[i + half], c, s);
         theta *= step;
     }
 }
@@ -88,29 +88,29 @@ void layerNorm(const float *x, const float *gain, const float *bias, float eps, 
 
 float gelu(float x)
 {
-    constexpr float kSqrt2OverPi = 0.79788456080286535587989211986876f;
-    constexpr float kCubic = 0.044715f;
-    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * (1.0f + kCubic * x * x)));
-}
-
-void softmax(float *x, std::size_t n)
-{
-    if (n == 0)
-        return;
-    const float max = *std::max_element(x, x + n);
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - max);
-        sum += x[i];
-    }
-    const float inverse = static_cast<float>(1.0 / sum);
-    for (std::size_t i = 0; i < n; ++i)
-        x[i] *= inverse;
+    // ggml (GGML_GELU_FP16) looks GELU up in a table of all halves, rounding x and the result to half,
+    // and passes large |x| through.
+    static const std::array<std::uint16_t, 1 << 16> table = [] {
+        std::array<std::uint16_t, 1 << 16> values{};
+        for (std::size_t h = 0; h < values.size(); ++h)
+            values[h] = quant::floatToHalf(geluTanh(quant::halfToFloat(static_cast<std::uint16_t>(h))));
+        return values;
+    }();
+    if (x <= -10.0f)
+        return 0.0f;
+    if (x >= 10.0f)
+        return x;
+    return quant::halfToFloat(table[quant::floatToHalf(x)]);
 }
 
 void swiglu(float *gate, const float *up, std::size_t n)
 {
-    for (std::size_t i = 0; i < n; ++i)
+    // ggml_vec_swiglu_f32: ggml_v_silu on whole registers, then the scalar silu (std::exp) on the rest.
+    const std::size_t vectorized = n - n % ggml::kLanes;
+    std::size_t i = 0;
+    for (; i < vectorized; ++i)
+        gate[i] = ggml::silu(gate[i]) * up[i];
+    for (; i < n; ++i)
         gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
@@ -118,12 +118,6 @@ void add(float *x, const float *y, std::size_t n)
 {
     for (std::size_t i = 0; i < n; ++i)
         x[i] += y[i];
-}
-
-void addScaled(float *out, const float *v, float weight, std::size_t n)
-{
-    for (std::size_t i = 0; i < n; ++i)
-        out[i] += weight * v[i];
 }
 
 } // namespace glassbox::compute::kernels

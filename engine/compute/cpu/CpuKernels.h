@@ -9,7 +9,6 @@ namespace glassbox::compute::kernels
 // The arithmetic of each operation on plain float arrays, one row (or one head) at a time, in the
 // spirit of llama2.c's run.c. Threading and tensor bookkeeping live in CpuBackend.
 
-float dot(const float *a, const float *b, std::size_t n);
 // out = x / sqrt(mean(x²) + eps) * gain
 void rmsNorm(const float *x, const float *gain, float eps, float *out, std::size_t n);
 // Rotates adjacent pairs (x[2i], x[2i+1]), i < dims / 2, by position * freqScale * base^(-2i/dims).
@@ -18,14 +17,10 @@ void rope(float *x, std::size_t dims, std::int32_t position, float freqBase, flo
 void ropeNeox(float *x, std::size_t dims, std::int32_t position, float freqBase, float freqScale);
 // out = (x - mean) / sqrt(variance + eps) * gain + bias
 void layerNorm(const float *x, const float *gain, const float *bias, float eps, float *out, std::size_t n);
-// The tanh approximation of GELU, as ggml computes it.
+// The tanh approximation of GELU, as ggml computes it (through a table of halves).
 float gelu(float x);
-// In place: x becomes exp(x - max) / sum.
-void softmax(float *x, std::size_t n);
-// gate = silu(gate) * up
+// gate = silu(gate) * up, as ggml computes it (GgmlMath.h)
 void swiglu(float *gate, const float *up, std::size_t n);
 void add(float *x, const float *y, std::size_t n);
-// out += weight * v
-void addScaled(float *out, const float *v, float weight, std::size_t n);
 
 } // namespace glassbox::compute::kernels

@@ -1,43 +1,53 @@
 #include "DotProducts.h"
 
+#include "compute/cpu/GgmlMath.h"
+#include "compute/cpu/HalfFloats.h"
 #include "compute/cpu/HotLoop.h"
 #include "quant/Half.h"
 
-// F16 and BF16 rows against activations rounded to the same type (ggml converts them first, too).
 namespace glassbox::compute::dot
 {
 
 namespace
 {
 
-template<float (*toFloat)(std::uint16_t)>
-float halfDot(const std::uint16_t *w, const std::uint16_t *a, std::size_t n)
+// tinyBLAS needs n to be a multiple of its 8 lanes; otherwise llama.cpp takes the single-row kernel.
+template<typename Element, typename ToFloat>
+float batched(const Element *w, const Element *a, std::size_t n, ToFloat toFloat, float (*single)(const Element *, const Element *, std::size_t))
 {
-    // Independent partial sums, so that the compiler can keep them in vector registers.
-    constexpr std::size_t kLanes = 16;
-    float partial[kLanes] = {};
-    std::size_t i = 0;
-    for (; i + kLanes <= n; i += kLanes)
-        for (std::size_t lane = 0; lane < kLanes; ++lane)
-            partial[lane] += toFloat(w[i + lane]) * toFloat(a[i + lane]);
-    float sum = 0.0f;
-    for (; i < n; ++i)
-        sum += toFloat(w[i]) * toFloat(a[i]);
-    for (float value : partial)
-        sum += value;
-    return sum;
+    return n % ggml::kLanes == 0 ? ggml::tinyBlasDot(w, a, n, toFloat) : single(w, a, n);
 }
 
 } // namespace
 
+GLASSBOX_HOT_LOOP float f32(const float *w, const float *a, std::size_t n)
+{
+    return ggml::vecDotF32(w, a, n);
+}
+
 GLASSBOX_HOT_LOOP float f16(const std::uint16_t *w, const std::uint16_t *a, std::size_t n)
 {
-    return halfDot<quant::halfToFloat>(w, a, n);
+    return ggml::vecDotF16(w, a, n, halfToFloatBranchless);
 }
 
 GLASSBOX_HOT_LOOP float bf16(const std::uint16_t *w, const std::uint16_t *a, std::size_t n)
 {
-    return halfDot<quant::bf16ToFloat>(w, a, n);
+    return ggml::vecDotBf16(w, a, n, quant::bf16ToFloat);
+}
+
+GLASSBOX_HOT_LOOP float f32Batched(const float *w, const float *a, std::size_t n)
+{
+    return batched(w, a, n, ggml::identity, f32);
+}
+
+GLASSBOX_HOT_LOOP float f16Batched(const std::uint16_t *w, const std::uint16_t *a, std::size_t n)
+{
+    return batched(w, a, n, halfToFloatBranchless, f16);
+}
+
+GLASSBOX_HOT_LOOP float bf16Batched(const std::uint16_t *w, const std::uint16_t *a, std::size_t n)
+{
+    return batched(w, a, n, quant::bf16ToFloat, bf16);
 }
 
 } // namespace glassbox::compute::dot

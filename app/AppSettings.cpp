@@ -6,6 +6,8 @@
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
+#include <thread>
+
 namespace glassbox::app
 {
 
@@ -71,6 +73,13 @@ void AppSettings::setDevice(int device)
 int AppSettings::threads() const
 {
     return m_settings->value(QStringLiteral("engine/threads"), 0).toInt();
+}
+
+unsigned AppSettings::computeThreads() const
+{
+    if (threads() > 0)
+        return static_cast<unsigned>(threads());
+    return std::max(2u, std::thread::hardware_concurrency()) - 1; // 0 means unknown
 }
 
 void AppSettings::setThreads(int threads)

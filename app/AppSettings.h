@@ -31,7 +31,10 @@ public:
     int device() const;
     void setDevice(int device);
     // Threads of the CPU backend; 0 means one per hardware thread.
-    int threads() const;
+    int threads() const; // 0: automatic
+    // The compute threads a model load gets: the setting, or when automatic every core but one, so
+    // the GUI thread always finds a free core while tokens stream.
+    unsigned computeThreads() const;
     void setThreads(int threads);
     // Context of new sessions in tokens; 0 means the model's trained context.
     int contextSize() const;

@@ -201,7 +201,7 @@ void ModelController::openPath(const QString &path)
     ++m_pending;
     LoadRequest request{
         .path = m_modelPath,
-        .threads = static_cast<unsigned>(std::max(m_settings.threads(), 0)),
+        .threads = m_settings.computeThreads(),
         .context = static_cast<std::size_t>(std::max(contextSize(), 0)),
         .stop = m_loadStop.get_token(),
     };

@@ -55,6 +55,9 @@ ChatController::ChatController(ConversationStore &store, EngineThread &engine, M
     m_saveTimer.setSingleShot(true);
     m_saveTimer.setInterval(kSaveInterval);
     connect(&m_saveTimer, &QTimer::timeout, this, &ChatController::saveReply);
+    m_showTimer.setSingleShot(true);
+    m_showTimer.setInterval(kShowInterval);
+    connect(&m_showTimer, &QTimer::timeout, this, &ChatController::showReply);
 
     EngineWorker *worker = m_engine.worker();
     connect(worker, &EngineWorker::promptPrepared, this, &ChatController::onPromptPrepared);
@@ -177,6 +180,7 @@ void ChatController::deleteConversation(qint64 id)
         // The reply's rows are about to go; nothing of it is worth saving.
         m_stop.request_stop();
         m_saveTimer.stop();
+        m_showTimer.stop();
         m_replyUnsaved = false;
         m_replyId = -1;
     }
@@ -340,6 +344,7 @@ void ChatController::startReply(qint64 parentId)
     m_replyId = replyId;
     m_replyConversationId = m_currentId;
     m_replyText.clear();
+    m_replyUnshown.clear();
     m_replyUnsaved = false;
     m_replyPromptTokens = 0;
     m_replyTokens = 0;
@@ -381,13 +386,23 @@ void ChatController::onToken(qint64 requestId, const QString &text)
     if (requestId != m_requestId)
         return;
     m_replyText += text;
+    m_replyUnshown += text;
+    ++m_replyTokens;
     m_replyUnsaved = true;
     if (!m_saveTimer.isActive())
         m_saveTimer.start();
+    if (!m_showTimer.isActive())
+        m_showTimer.start();
+}
+
+void ChatController::showReply()
+{
+    m_showTimer.stop();
     const int row = m_messages.rowOf(m_replyId);
-    if (row >= 0)
-        m_messages.appendText(row, text);
-    setContextUsage(m_systemPromptTokens, m_replyPromptTokens + ++m_replyTokens);
+    if (row >= 0 && !m_replyUnshown.isEmpty())
+        m_messages.appendText(row, m_replyUnshown);
+    m_replyUnshown.clear();
+    setContextUsage(m_systemPromptTokens, m_replyPromptTokens + m_replyTokens);
 }
 
 void ChatController::saveReply()
@@ -402,6 +417,7 @@ void ChatController::finishReply(qint64 requestId, const QVariantMap &stats)
 {
     if (requestId != m_requestId)
         return;
+    showReply();
     m_saveTimer.stop();
     saveReply();
     const qint64 replyId = m_replyId;
@@ -437,6 +453,7 @@ void ChatController::reloadMessages()
             rows.append(row);
         }
     }
+    m_replyUnshown.clear(); // the reply's row, if any, now holds all of m_replyText
     m_messages.setRows(rows);
 }
 

@@ -20,7 +20,9 @@ class SamplingSettings;
 // The `Chat` singleton (docs/APP_API.md): the conversation list, the branch on screen, sending,
 // stopping, regenerating and editing (both make branches), and the context meter. Every change is
 // written to the ConversationStore at once; a streamed reply at least every kSaveInterval, so
-// killing the app loses at most that much of it.
+// killing the app loses at most that much of it. Streamed tokens reach the message list at most once
+// per kShowInterval: a small model makes tokens faster than frames, and every update of the list
+// re-lays out the reply's text and its bindings, so per-token updates cost frames.
 class ChatController : public QObject
 {
     Q_OBJECT
@@ -40,6 +42,7 @@ class ChatController : public QObject
 
 public:
     static constexpr int kSaveInterval = 200; // ms
+    static constexpr int kShowInterval = 16; // ms, about one frame at 60 Hz
 
     ChatController(ConversationStore &store, EngineThread &engine, ModelController &models, SamplingSettings &sampling, QObject *parent = nullptr);
     // Stops a running reply and saves what it has so far.
@@ -130,6 +133,8 @@ private:
     void onPromptPrepared(qint64 requestId, int promptTokens, int droppedMessages);
     void finishReply(qint64 requestId, const QVariantMap &stats);
     void saveReply();
+    // Moves the tokens that arrived since the last call into the message list and the context meter.
+    void showReply();
     void reloadMessages();
     void reloadConversations();
     void measure();
@@ -161,11 +166,13 @@ private:
     qint64 m_replyId = -1;
     qint64 m_replyConversationId = -1;
     QString m_replyText;
+    QString m_replyUnshown; // the end of m_replyText that the message list does not show yet
     bool m_replyUnsaved = false;
     int m_replyPromptTokens = 0;
     int m_replyTokens = 0;
     std::stop_source m_stop;
     QTimer m_saveTimer;
+    QTimer m_showTimer;
 };
 
 } // namespace glassbox::app

@@ -3,7 +3,6 @@
 #include "ChatPrompt.h"
 #include "ModelCard.h"
 
-#include "compute/cpu/CpuBackend.h"
 #include "gguf/GgufFile.h"
 #include "model/Architecture.h"
 #include "model/ModelInfo.h"
@@ -121,12 +120,22 @@ void EngineWorker::load(const LoadRequest &request)
             qCInfo(lcEngine) << "the file's chat template does not work, using" << templateName << ":" << chatTemplate->fallbackReason().c_str();
         m_prompt = std::make_unique<ChatPrompt>(*m_tokenizer, std::move(chatTemplate));
         step(0.3);
-        m_backend = std::make_unique<compute::CpuBackend>(request.threads);
-        m_transformer = std::make_unique<model::Transformer>(*m_file, *m_backend);
+        try {
+            m_backend = compute::createBackend(request.backend);
+        } catch (const Error &error) {
+            if (request.backend.name == "cpu")
+                throw;
+            qCWarning(lcEngine) << "backend" << request.backend.name.c_str() << "unavailable:" << error.what();
+            Q_EMIT backendUnavailable(QString::fromStdString(error.what()));
+            m_backend = compute::createBackend({.threads = request.backend.threads});
+        }
+        m_transformer = std::make_unique<model::Transformer>(*m_file, *m_backend, [&step](double loaded) {
+            step(0.3 + 0.6 * loaded);
+        });
         step(0.9);
         makeSession(request.context);
         Q_EMIT loadProgress(1.0);
-        Q_EMIT loaded(static_cast<int>(m_session->contextLength()), templateName);
+        Q_EMIT loaded(static_cast<int>(m_session->contextLength()), templateName, backendName());
     } catch (const Cancelled &) {
         release();
         Q_EMIT loadCancelled();
@@ -150,13 +159,19 @@ void EngineWorker::unload()
     Q_EMIT unloaded();
 }
 
+QString EngineWorker::backendName() const
+{
+    const std::string_view name = m_backend->name();
+    return QString::fromUtf8(name.data(), qsizetype(name.size()));
+}
+
 void EngineWorker::setContext(std::size_t context)
 {
     if (!m_transformer)
         return;
     try {
         makeSession(context);
-        Q_EMIT loaded(static_cast<int>(m_session->contextLength()), QString());
+        Q_EMIT loaded(static_cast<int>(m_session->contextLength()), QString(), backendName());
     } catch (const std::exception &error) {
         release();
         Q_EMIT loadFailed(QString::fromStdString(error.what()));

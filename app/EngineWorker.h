@@ -1,5 +1,6 @@
 #pragma once
 
+#include "compute/BackendFactory.h"
 #include "chat/ChatTemplate.h"
 #include "sampling/SamplerSettings.h"
 #include "session/Generator.h"
@@ -41,7 +42,7 @@ class ChatPrompt;
 
 struct LoadRequest {
     QString path;
-    unsigned threads = 0; // 0: one per hardware thread
+    compute::BackendOptions backend; // a Vulkan backend that cannot start falls back to the CPU
     std::size_t context = 0; // 0: the model's trained context; never more than that
     std::stop_token stop;
 };
@@ -79,7 +80,9 @@ Q_SIGNALS:
     void loadProgress(double progress);
     // The model card from the file's metadata, sent as soon as it is read (also when loading fails later).
     void modelInspected(const QVariantMap &card);
-    void loaded(int contextSize, const QString &chatTemplate);
+    void loaded(int contextSize, const QString &chatTemplate, const QString &backend);
+    // The requested backend could not start (no device, driver error); the model runs on the CPU.
+    void backendUnavailable(const QString &reason);
     void loadFailed(const QString &error);
     void loadCancelled();
     void unloaded();
@@ -94,6 +97,7 @@ Q_SIGNALS:
 private:
     void release();
     void makeSession(std::size_t context);
+    QString backendName() const;
     const std::vector<std::string> &tokenPieces();
 
     std::unique_ptr<gguf::GgufFile> m_file;

@@ -48,11 +48,44 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
 
 void MessageListModel::setRows(const QList<MessageRow> &rows)
 {
-    const bool countChanges = rows.size() != m_rows.size();
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-    if (countChanges)
+    // The rows both lists share from the start stay (updated in place); only the rest is replaced.
+    // A reset would re-create, and re-render the markdown of, every message on screen each time a
+    // reply starts or the branch changes.
+    const qsizetype oldCount = m_rows.size();
+    qsizetype kept = 0;
+    while (kept < rows.size() && kept < m_rows.size() && rows.at(kept).message.id == m_rows.at(kept).message.id)
+        ++kept;
+    if (kept < m_rows.size()) {
+        beginRemoveRows({}, int(kept), int(m_rows.size() - 1));
+        m_rows.resize(kept);
+        endRemoveRows();
+    }
+    for (qsizetype row = 0; row < kept; ++row) {
+        MessageRow &shown = m_rows[row];
+        const MessageRow &wanted = rows.at(row);
+        QList<int> roles;
+        if (shown.message.role != wanted.message.role)
+            roles.append(RoleRole);
+        if (shown.message.content != wanted.message.content)
+            roles.append({TextRole, Qt::DisplayRole});
+        if (shown.streaming != wanted.streaming)
+            roles.append(StreamingRole);
+        if (shown.branchIndex != wanted.branchIndex)
+            roles.append(BranchIndexRole);
+        if (shown.branchCount != wanted.branchCount)
+            roles.append(BranchCountRole);
+        if (shown.stats != wanted.stats)
+            roles.append(StatsRole);
+        shown = wanted;
+        if (!roles.isEmpty())
+            Q_EMIT dataChanged(index(int(row)), index(int(row)), roles);
+    }
+    if (kept < rows.size()) {
+        beginInsertRows({}, int(kept), int(rows.size() - 1));
+        m_rows.append(rows.mid(kept));
+        endInsertRows();
+    }
+    if (m_rows.size() != oldCount)
         Q_EMIT countChanged();
 }
 

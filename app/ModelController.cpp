@@ -49,9 +49,16 @@ ModelController::ModelController(EngineThread &engine, AppSettings &settings, QO
         Q_EMIT cardChanged();
         Q_EMIT modelChanged();
     });
-    connect(worker, &EngineWorker::loaded, this, [this](int contextSize, const QString &chatTemplate) {
+    connect(worker, &EngineWorker::backendUnavailable, this, [this](const QString &reason) {
+        setNotice(tr("Vulkan is not available (%1); running on the CPU").arg(reason));
+    });
+    connect(worker, &EngineWorker::loaded, this, [this](int contextSize, const QString &chatTemplate, const QString &backend) {
         if (!chatTemplate.isEmpty())
             m_chatTemplate = chatTemplate;
+        if (backend != m_backend) {
+            m_backend = backend;
+            Q_EMIT backendChanged();
+        }
         setSessionContext(contextSize);
         if (--m_pending > 0)
             return;
@@ -172,10 +179,19 @@ bool ModelController::downloading() const
 
 void ModelController::setRequestedBackend(const QString &backend)
 {
-    if (backend == QLatin1String("vulkan"))
-        setNotice(tr("Vulkan backend not available yet, using CPU"));
-    else
-        setNotice({});
+    m_requestedBackend = backend;
+}
+
+compute::BackendOptions ModelController::backendOptions() const
+{
+    compute::BackendOptions options{.threads = m_settings.computeThreads()};
+    const bool vulkan = m_requestedBackend.isEmpty() ? m_settings.device() > 0 : m_requestedBackend == QLatin1String("vulkan");
+    if (vulkan) {
+        options.name = "vulkan";
+        if (m_settings.device() > 0)
+            options.device = static_cast<std::size_t>(m_settings.device() - 1);
+    }
+    return options;
 }
 
 void ModelController::open(const QUrl &file)
@@ -187,8 +203,7 @@ void ModelController::openPath(const QString &path)
 {
     m_loadStop.request_stop();
     m_loadStop = std::stop_source();
-    if (m_settings.device() > 0)
-        setNotice(tr("Vulkan backend not available yet, using CPU"));
+    setNotice({});
     m_modelPath = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
     m_card.clear();
     m_chatTemplate.clear();
@@ -201,7 +216,7 @@ void ModelController::openPath(const QString &path)
     ++m_pending;
     LoadRequest request{
         .path = m_modelPath,
-        .threads = m_settings.computeThreads(),
+        .backend = backendOptions(),
         .context = static_cast<std::size_t>(std::max(contextSize(), 0)),
         .stop = m_loadStop.get_token(),
     };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "compute/BackendFactory.h"
 #include "ModelCatalog.h"
 
 #include <QObject>
@@ -70,7 +71,7 @@ public:
     QString modelName() const;
     QString backend() const
     {
-        return QStringLiteral("cpu");
+        return m_backend;
     }
     QVariantMap card() const;
     QStringList recentModels() const;
@@ -87,7 +88,7 @@ public:
     }
     bool downloading() const;
 
-    // "cpu" or "vulkan"; the engine has no Vulkan backend yet, so asking for it leaves a notice and uses the CPU.
+    // "cpu" or "vulkan" (its preferred device), overriding Settings.device; empty: follow the setting.
     void setRequestedBackend(const QString &backend);
 
     Q_INVOKABLE void open(const QUrl &file);
@@ -113,6 +114,7 @@ Q_SIGNALS:
     void downloadingChanged();
 
 private:
+    compute::BackendOptions backendOptions() const;
     void setState(const QString &state);
     void setProgress(double progress);
     void setErrorText(const QString &text);
@@ -126,6 +128,8 @@ private:
     double m_progress = 0.0;
     QString m_errorText;
     QString m_notice;
+    QString m_backend = QStringLiteral("cpu");
+    QString m_requestedBackend;
     QString m_modelPath;
     QVariantMap m_card; // from the file; the memory fields are added by card()
     QString m_chatTemplate;

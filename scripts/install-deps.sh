@@ -10,6 +10,7 @@ PACKAGES=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   qml6-module-qtqml qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtcore
+  qml6-module-qt-labs-folderlistmodel
   libgl-dev libvulkan-dev mesa-vulkan-drivers vulkan-tools glslc spirv-cross libspirv-cross-c-shared-dev
   libicu-dev libpcre2-dev libsqlite3-dev
   clang-14 libclang-rt-14-dev

@@ -57,21 +57,19 @@ ColumnLayout {
         clip: true
         color: bar.Material.theme === Material.Dark ? Qt.rgba(1, 1, 1, 0.1) : Qt.rgba(0, 0, 0, 0.08)
 
+        // Three fixed segments rather than a Repeater over an array: a new array each token would
+        // destroy and re-create the delegates while a reply streams.
         Row {
             height: parent.height
-            Repeater {
-                model: [
-                    { tokens: bar.systemTokens, color: bar.systemColor },
-                    { tokens: bar.historyTokens, color: bar.historyColor },
-                    { tokens: bar.replyTokens, color: bar.replyColor }
-                ]
-                Rectangle {
-                    required property var modelData
-                    height: track.height
-                    width: bar.contextSize > 0 ? track.width * Math.min(1, modelData.tokens / bar.contextSize) : 0
-                    color: modelData.color
-                }
-            }
+            Segment { tokens: bar.systemTokens; color: bar.systemColor }
+            Segment { tokens: bar.historyTokens; color: bar.historyColor }
+            Segment { tokens: bar.replyTokens; color: bar.replyColor }
         }
+    }
+
+    component Segment: Rectangle {
+        property int tokens
+        height: track.height
+        width: bar.contextSize > 0 ? track.width * Math.min(1, tokens / bar.contextSize) : 0
     }
 }

@@ -59,6 +59,7 @@ Pane {
 
             delegate: ItemDelegate {
                 id: row
+                objectName: "conversationRow"
                 required property var conversationId
                 required property string title
                 required property var updatedAt
@@ -92,6 +93,7 @@ Pane {
                         }
                     }
                     ToolButton {
+                        objectName: "conversationActions"
                         text: "⋯"
                         Layout.preferredWidth: 32
                         opacity: row.hovered || row.highlighted || menu.visible ? 1 : 0
@@ -101,22 +103,26 @@ Pane {
                         Menu {
                             id: menu
                             MenuItem {
+                                objectName: "renameAction"
                                 text: qsTr("Rename…")
                                 Accessible.name: text
                                 onTriggered: renameDialog.ask(row.conversationId, row.title)
                             }
                             MenuItem {
+                                objectName: "exportMarkdownAction"
                                 text: qsTr("Export as Markdown…")
                                 Accessible.name: text
                                 onTriggered: exportDialog.ask(row.conversationId, row.title, "markdown")
                             }
                             MenuItem {
+                                objectName: "exportJsonAction"
                                 text: qsTr("Export as JSON…")
                                 Accessible.name: text
                                 onTriggered: exportDialog.ask(row.conversationId, row.title, "json")
                             }
                             MenuSeparator {}
                             MenuItem {
+                                objectName: "deleteAction"
                                 text: qsTr("Delete…")
                                 Accessible.name: text
                                 onTriggered: deleteDialog.ask(row.conversationId, row.title)
@@ -141,6 +147,7 @@ Pane {
 
     Dialog {
         id: renameDialog
+        objectName: "renameDialog"
         property var conversationId: -1
         function ask(id, title) {
             conversationId = id;
@@ -159,6 +166,7 @@ Pane {
 
         TextField {
             id: nameField
+            objectName: "renameField"
             width: parent.width
             selectByMouse: true
             Accessible.name: qsTr("Conversation title")
@@ -168,6 +176,7 @@ Pane {
 
     Dialog {
         id: deleteDialog
+        objectName: "deleteDialog"
         property var conversationId: -1
         property string conversationTitle
         function ask(id, title) {
@@ -193,6 +202,7 @@ Pane {
 
     FileDialog {
         id: exportDialog
+        objectName: "exportDialog"
         property var conversationId: -1
         property string format: "markdown"
         function ask(id, title, exportFormat) {

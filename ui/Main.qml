@@ -237,6 +237,7 @@ ApplicationWindow {
 
     DropArea {
         id: drop
+        objectName: "modelDropArea"
         anchors.fill: parent
         keys: ["text/uri-list"]
 
@@ -278,6 +279,7 @@ ApplicationWindow {
 
     FileDialog {
         id: modelDialog
+        objectName: "modelDialog"
         title: qsTr("Open a model")
         nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
         onAccepted: {

@@ -84,6 +84,7 @@ Item {
                 // The user's text, and a reply while it streams: plain and selectable.
                 TextEdit {
                     id: plain
+                    objectName: "plainText"
                     Layout.fillWidth: true
                     visible: !bubble.editing && (bubble.isUser || bubble.streaming)
                     text: visible ? bubble.text : ""
@@ -115,6 +116,7 @@ Item {
 
                 TextArea {
                     id: editor
+                    objectName: "messageEditor"
                     Layout.fillWidth: true
                     visible: bubble.editing
                     wrapMode: TextArea.Wrap
@@ -141,6 +143,7 @@ Item {
                     }
                     Button {
                         id: saveEdit
+                        objectName: "saveEditButton"
                         text: qsTr("Save and send")
                         highlighted: true
                         enabled: editor.text.trim().length > 0 && !Chat.generating
@@ -167,17 +170,20 @@ Item {
                 visible: bubble.branchCount > 1
                 spacing: 0
                 SmallButton {
+                    objectName: "previousBranchButton"
                     text: "‹"
                     enabled: bubble.branchIndex > 0 && !Chat.generating
                     onClicked: Chat.switchBranch(bubble.index, -1)
                     Accessible.name: qsTr("Previous version")
                 }
                 Label {
+                    objectName: "branchLabel"
                     text: (bubble.branchIndex + 1) + "/" + bubble.branchCount
                     font.pixelSize: 12
                     color: bubble.Material.hintTextColor
                 }
                 SmallButton {
+                    objectName: "nextBranchButton"
                     text: "›"
                     enabled: bubble.branchIndex < bubble.branchCount - 1 && !Chat.generating
                     onClicked: Chat.switchBranch(bubble.index, 1)
@@ -191,6 +197,7 @@ Item {
                 Accessible.name: qsTr("Copy the message")
             }
             SmallButton {
+                objectName: "editButton"
                 visible: bubble.isUser
                 text: qsTr("Edit")
                 enabled: !Chat.generating
@@ -202,6 +209,7 @@ Item {
                 Accessible.name: qsTr("Edit the message")
             }
             SmallButton {
+                objectName: "regenerateButton"
                 visible: bubble.isLastReply
                 text: qsTr("Regenerate")
                 enabled: !Chat.generating && Models.state === "ready"
@@ -242,6 +250,7 @@ Item {
     Component {
         id: proseSegment
         TextEdit {
+            objectName: "replyText"
             textFormat: TextEdit.MarkdownText
             wrapMode: TextEdit.Wrap
             readOnly: true

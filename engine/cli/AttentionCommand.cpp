@@ -1,6 +1,6 @@
 #include "Commands.h"
+#include "BackendArgs.h"
 
-#include "compute/cpu/CpuBackend.h"
 #include "gguf/GgufFile.h"
 #include "inspect/AttentionCapture.h"
 #include "inspect/HiddenStateCapture.h"
@@ -120,7 +120,7 @@ int attentionCommand(Args &args)
     const std::string prompt = args.required("--prompt");
     const long long layer = args.integer("--layer", -1);
     const long long head = args.integer("--head", -1);
-    const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
+    const compute::BackendOptions backendChoice = backendOptions(args);
     const gguf::TensorType kvType = args.kvCacheType();
     const bool withLens = args.flag("--lens");
     const bool json = args.flag("--json");
@@ -136,8 +136,8 @@ int attentionCommand(Args &args)
     if (ids.empty())
         throw Error("the prompt has no tokens");
 
-    compute::CpuBackend backend(threads);
-    model::Transformer transformer(file, backend);
+    const auto backend = compute::createBackend(backendChoice);
+    model::Transformer transformer(file, *backend);
     std::vector<std::size_t> heads(transformer.config().heads);
     std::iota(heads.begin(), heads.end(), std::size_t{0});
     if (head >= 0)

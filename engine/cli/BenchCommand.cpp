@@ -1,6 +1,7 @@
 #include "Commands.h"
+#include "BackendArgs.h"
 
-#include "compute/cpu/CpuBackend.h"
+#include "compute/vulkan/VulkanBackend.h"
 #include "gguf/GgufFile.h"
 #include "model/Transformer.h"
 #include "sampling/SamplerChain.h"
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace glassbox::cli
@@ -77,6 +79,45 @@ double decodeRate(session::Session &session, std::span<const std::int32_t> promp
     return static_cast<double>(steps) / secondsSince(start);
 }
 
+struct OpTime {
+    std::string shader;
+    std::size_t dispatches = 0;
+    double microseconds = 0;
+};
+
+// GPU time per shader for one decode step after the decode prompt, in order of first use.
+std::vector<OpTime> profileDecodeStep(vulkan::VulkanBackend &backend, session::Session &session, std::span<const std::int32_t> prompt)
+{
+    session.clear();
+    const std::vector<float> logits = session.prefill(prompt);
+    sampling::SamplerChain greedy;
+    const std::int32_t token = greedy.sample(logits, session.tokens()).token;
+    backend.setProfiling(true);
+    session.decode(token);
+    const auto timings = backend.takeProfile();
+    backend.setProfiling(false);
+    std::vector<OpTime> ops;
+    std::map<std::string, std::size_t> index;
+    for (const auto &timing : timings) {
+        auto [found, added] = index.emplace(timing.shader, ops.size());
+        if (added)
+            ops.push_back({timing.shader});
+        ops[found->second].dispatches += 1;
+        ops[found->second].microseconds += timing.microseconds;
+    }
+    return ops;
+}
+
+void printProfile(const std::vector<OpTime> &ops)
+{
+    double total = 0;
+    for (const OpTime &op : ops)
+        total += op.microseconds;
+    std::printf("one decode step on the GPU: %.0f us in %zu shaders\n%-28s %10s %12s %7s\n", total, ops.size(), "shader", "dispatches", "us", "share");
+    for (const OpTime &op : ops)
+        std::printf("%-28s %10zu %12.1f %6.1f%%\n", op.shader.c_str(), op.dispatches, op.microseconds, total > 0 ? 100.0 * op.microseconds / total : 0.0);
+}
+
 void writeSeries(JsonWriter &out, std::string_view name, const std::vector<double> &values)
 {
     out.key(name).beginArray();
@@ -90,22 +131,22 @@ void writeSeries(JsonWriter &out, std::string_view name, const std::vector<doubl
 int benchCommand(Args &args)
 {
     const std::string modelPath = args.required("--model");
-    const std::string backendName = args.option("--backend").value_or("cpu");
     const long long promptTokens = args.integer("-p", 512);
     const long long generateTokens = args.integer("-n", 128);
     const long long reps = args.integer("--reps", 3);
-    const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
+    const compute::BackendOptions backendChoice = backendOptions(args);
     const bool json = args.flag("--json");
+    const bool profile = args.flag("--profile");
     args.finish();
-    if (backendName != "cpu")
-        throw Error("unknown backend '" + backendName + "' (available: cpu)");
+    if (profile && backendChoice.name != "vulkan")
+        throw Error("--profile times GPU work: use it with --backend vulkan");
     if (promptTokens < 1 || generateTokens < 1 || reps < 1)
         throw Error("-p, -n and --reps must be at least 1");
 
     const auto loadStart = Clock::now();
     const gguf::GgufFile file(modelPath);
-    compute::CpuBackend backend(threads);
-    model::Transformer transformer(file, backend);
+    const auto backend = compute::createBackend(backendChoice);
+    model::Transformer transformer(file, *backend);
     const double loadSeconds = secondsSince(loadStart);
 
     const std::size_t trained = transformer.config().contextLength;
@@ -126,7 +167,11 @@ int benchCommand(Args &args)
         decode.push_back(decodeRate(session, prompt, decodeCount));
     }
 
+    auto *gpu = dynamic_cast<vulkan::VulkanBackend *>(backend.get());
+    const std::vector<OpTime> ops = profile ? profileDecodeStep(*gpu, session, prompt) : std::vector<OpTime>();
     if (!json) {
+        if (profile)
+            printProfile(ops);
         std::printf("load %.3f s; prefill %zu: %.1f tok/s; decode %zu: %.1f tok/s (medians of %lld); peak RSS %.1f MiB\n",
                     loadSeconds,
                     prefillCount,
@@ -142,9 +187,9 @@ int benchCommand(Args &args)
         .key("model")
         .value(modelPath)
         .key("backend")
-        .value(backend.name())
+        .value(backend->name())
         .key("threads")
-        .value(threads ? threads : std::thread::hardware_concurrency())
+        .value(backendChoice.threads ? backendChoice.threads : std::thread::hardware_concurrency())
         .key("kv_type")
         .value(gguf::tensorTypeName(session.kvType()))
         .key("prefill_tokens")
@@ -163,6 +208,24 @@ int benchCommand(Args &args)
         .value(median(decode))
         .key("peak_rss_mib")
         .value(peakRssMib());
+    if (gpu) {
+        const auto memory = gpu->memoryUse();
+        out.key("device_memory_mib")
+            .beginObject()
+            .key("weights")
+            .value(double(memory.weights) / 1048576.0)
+            .key("kv_cache")
+            .value(double(memory.caches) / 1048576.0)
+            .key("scratch")
+            .value(double(memory.scratch) / 1048576.0)
+            .endObject();
+    }
+    if (profile) {
+        out.key("decode_profile").beginArray();
+        for (const OpTime &op : ops)
+            out.beginObject().key("shader").value(op.shader).key("dispatches").value(std::uint64_t(op.dispatches)).key("us").value(op.microseconds).endObject();
+        out.endArray();
+    }
     out.key("runs").beginObject();
     writeSeries(out, "prefill_tokens_per_s", prefill);
     writeSeries(out, "decode_tokens_per_s", decode);

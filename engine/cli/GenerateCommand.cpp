@@ -1,8 +1,8 @@
 #include "Commands.h"
+#include "BackendArgs.h"
 #include "SamplerArgs.h"
 
 #include "chat/ChatTemplate.h"
-#include "compute/cpu/CpuBackend.h"
 #include "gguf/GgufFile.h"
 #include "model/Transformer.h"
 #include "session/Generator.h"
@@ -137,8 +137,7 @@ int generateCommand(Args &args)
     const std::optional<std::string> system = args.option("--system");
     const bool showPrompt = args.flag("--show-prompt");
     const long long maxTokens = args.integer("--n", 128);
-    const std::string backendName = args.option("--backend").value_or("cpu");
-    const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
+    const compute::BackendOptions backendChoice = backendOptions(args);
     const gguf::TensorType cacheType = args.kvCacheType();
     const auto context = static_cast<std::size_t>(std::max(0LL, args.integer("--ctx", 0)));
     const auto top = static_cast<std::size_t>(std::max(0LL, args.integer("--top", 5)));
@@ -147,8 +146,6 @@ int generateCommand(Args &args)
     const sampling::SamplerSettings sampler = samplerSettings(args);
     const bool json = args.flag("--json");
     args.finish();
-    if (backendName != "cpu")
-        throw Error("unknown backend '" + backendName + "' (available: cpu)");
     if (system && !chat)
         throw Error("--system needs --chat");
 
@@ -165,8 +162,8 @@ int generateCommand(Args &args)
         else
             std::cerr << marked << '\n';
     }
-    compute::CpuBackend backend(threads);
-    model::Transformer transformer(file, backend);
+    const auto backend = compute::createBackend(backendChoice);
+    model::Transformer transformer(file, *backend);
     session::Session session(transformer, {.contextLength = context, .kvType = cacheType});
     session::Generator generator(session, *tokenizer, sampling::buildChain(sampler));
 

@@ -1,6 +1,6 @@
 #include "Commands.h"
+#include "BackendArgs.h"
 
-#include "compute/cpu/CpuBackend.h"
 #include "gguf/GgufFile.h"
 #include "model/Transformer.h"
 #include "session/Session.h"
@@ -44,7 +44,7 @@ int logitsCommand(Args &args)
     const auto prompt = args.option("--prompt");
     const auto tokenList = args.option("--tokens");
     const auto top = static_cast<std::size_t>(std::max(1LL, args.integer("--top", 20)));
-    const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
+    const compute::BackendOptions backendChoice = backendOptions(args);
     const gguf::TensorType kvType = args.kvCacheType();
     const bool json = args.flag("--json");
     args.finish();
@@ -56,8 +56,8 @@ int logitsCommand(Args &args)
     if (ids.empty())
         throw Error("the prompt has no tokens");
 
-    compute::CpuBackend backend(threads);
-    model::Transformer transformer(file, backend);
+    const auto backend = compute::createBackend(backendChoice);
+    model::Transformer transformer(file, *backend);
     session::Session session(transformer, {.contextLength = ids.size(), .kvType = kvType});
     const std::vector<float> logits = session.prefill(ids, session::Session::Logits::All);
     const std::size_t vocab = session.vocabSize();

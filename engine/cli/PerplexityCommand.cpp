@@ -1,6 +1,6 @@
 #include "Commands.h"
+#include "BackendArgs.h"
 
-#include "compute/cpu/CpuBackend.h"
 #include "gguf/GgufFile.h"
 #include "inspect/Perplexity.h"
 #include "model/Transformer.h"
@@ -53,7 +53,7 @@ void writeJson(const inspect::PerplexityResult &result, std::size_t window, std:
 
 } // namespace
 
-// perplexity --model FILE --file TEXT [--ctx N] [--stride S] [--kv-type f16|f32] [--threads N] [--json]
+// perplexity --model FILE --file TEXT [--ctx N] [--stride S] [--kv-type f16|f32] [--backend cpu|vulkan] [--device N] [--threads N] [--json]
 int perplexityCommand(Args &args)
 {
     const std::string modelPath = args.required("--model");
@@ -61,7 +61,7 @@ int perplexityCommand(Args &args)
     const long long requestedWindow = args.integer("--ctx", 0);
     const long long requestedStride = args.integer("--stride", 0);
     const gguf::TensorType kvType = args.kvCacheType();
-    const auto threads = static_cast<unsigned>(std::max(0LL, args.integer("--threads", 0)));
+    const compute::BackendOptions backendChoice = backendOptions(args);
     const bool json = args.flag("--json");
     args.finish();
     if (requestedWindow < 0 || requestedStride < 0)
@@ -72,8 +72,8 @@ int perplexityCommand(Args &args)
     const auto tokenizer = tokenizer::Tokenizer::fromGguf(file);
     const std::vector<tokenizer::TokenId> ids = tokenizer->encode({reinterpret_cast<const char *>(text.data()), text.size()}, true, false);
 
-    compute::CpuBackend backend(threads);
-    model::Transformer transformer(file, backend);
+    const auto backend = compute::createBackend(backendChoice);
+    model::Transformer transformer(file, *backend);
     const auto window = static_cast<std::size_t>(
         requestedWindow ? requestedWindow : std::min<long long>(kDefaultWindow, static_cast<long long>(transformer.config().contextLength)));
     const auto stride = static_cast<std::size_t>(requestedStride ? requestedStride : static_cast<long long>(window / 2));

@@ -79,6 +79,15 @@ struct AttentionProbabilities {
     Tensor *out = nullptr;
 };
 
+// One product of a shared input, for ComputeBackend::matmuls.
+struct MatmulTarget {
+    const Tensor *weight = nullptr;
+    Tensor *out = nullptr;
+};
+
+// The activation of a gated feed-forward: silu(gate) * up (SwiGLU) or gelu(gate) * up (GeGLU).
+enum class GateActivation { Silu, Gelu };
+
 // The operations one transformer forward pass needs. Activations are F32 tensors with one row per
 // token of the batch; weights keep their file type. Every op writes its output tensor completely,
 // and its sizes must match (the model code checks shapes once, at load time).
@@ -145,6 +154,27 @@ public:
     virtual void geglu(Tensor &gate, const Tensor &up) = 0;
     // out = columns [firstCol, firstCol + out.cols) of src, for every row (splits fused projections).
     virtual void sliceColumns(const Tensor &src, std::size_t firstCol, Tensor &out) = 0;
+
+    // Fused ops: each is defined by the plain ops above, and the defaults (ComputeBackend.cpp) run
+    // exactly those, so a backend overrides one only to save passes over memory or dispatches
+    // (every dispatch is expensive on a GPU driver that runs on the CPU, such as lavapipe).
+    // target.out = target.weight · x for every target (Q, K and V of one normalized input).
+    virtual void matmuls(const Tensor &x, std::span<const MatmulTarget> targets);
+    // accumulator += weight · x (a projection straight into the residual stream).
+    virtual void matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator);
+    // out = activation(gate · x) * (up · x).
+    virtual void gatedMatmul(const Tensor &gate, const Tensor &up, const Tensor &x, GateActivation activation, Tensor &out);
+    // rope(q), rope(k), then k and v into rows [cacheRow, cacheRow + k.rows) of the caches.
+    virtual void ropeAndStore(Tensor &q,
+                              Tensor &k,
+                              const Tensor &v,
+                              std::size_t heads,
+                              std::size_t kvHeads,
+                              std::span<const std::int32_t> positions,
+                              const RopeParams &params,
+                              Tensor &kCache,
+                              Tensor &vCache,
+                              std::size_t cacheRow);
 };
 
 } // namespace glassbox::compute

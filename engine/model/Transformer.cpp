@@ -27,10 +27,10 @@ ModelConfig decoderConfig(const gguf::GgufFile &file)
 
 } // namespace
 
-Transformer::Transformer(const gguf::GgufFile &file, compute::ComputeBackend &backend)
+Transformer::Transformer(const gguf::GgufFile &file, compute::ComputeBackend &backend, const LoadProgress &progress)
     : m_backend(backend)
     , m_config(decoderConfig(file))
-    , m_weights(Weights::load(file, m_config, backend))
+    , m_weights(Weights::load(file, m_config, backend, progress))
 {
 }
 
@@ -109,6 +109,17 @@ Transformer::Scratch &Transformer::scratch(std::size_t rows)
     return m_scratch;
 }
 
+Transformer::HeadScratch &Transformer::headScratch(std::size_t rows)
+{
+    if (m_head.rows != rows) {
+        m_head = HeadScratch{rows,
+                             m_backend.create(TensorType::F32, rows, m_config.embedding),
+                             m_backend.create(TensorType::F32, rows, m_config.embedding),
+                             m_backend.create(TensorType::F32, rows, m_config.vocab)};
+    }
+    return m_head;
+}
+
 void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache)
 {
     Scratch &s = m_scratch;
@@ -118,14 +129,19 @@ void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, s
         m_backend.headRmsNorm(*s.query, m_config.heads, *layer.queryNorm, m_config.rmsEps);
         m_backend.headRmsNorm(*s.key, m_config.kvHeads, *layer.keyNorm, m_config.rmsEps);
     }
-    m_backend.rope(*s.query, m_config.heads, positions, m_config.ropeFor(index));
-    m_backend.rope(*s.key, m_config.kvHeads, positions, m_config.ropeFor(index));
     const auto start = static_cast<std::size_t>(positions.front());
-    m_backend.copyRows(*s.key, 0, cache.keys(index), start, positions.size());
-    m_backend.copyRows(*s.value, 0, cache.values(index), start, positions.size());
+    m_backend.ropeAndStore(*s.query,
+                           *s.key,
+                           *s.value,
+                           m_config.heads,
+                           m_config.kvHeads,
+                           positions,
+                           m_config.ropeFor(index),
+                           cache.keys(index),
+                           cache.values(index),
+                           start);
     attend(index, positions, cache);
-    m_backend.matmul(*layer.attnOutput, *s.attended, *s.delta);
-    addResidual(layer.postAttnNorm.get());
+    addProjection(*layer.attnOutput, *s.attended, layer.postAttnNorm.get());
 }
 
 void Transformer::attend(std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache)
@@ -158,9 +174,8 @@ void Transformer::projectQkv(const LayerWeights &layer)
         m_backend.sliceColumns(*s.qkv, m_config.queryWidth(), *s.key);
         m_backend.sliceColumns(*s.qkv, m_config.queryWidth() + m_config.kvWidth(), *s.value);
     } else {
-        m_backend.matmul(*layer.query, *s.normed, *s.query);
-        m_backend.matmul(*layer.key, *s.normed, *s.key);
-        m_backend.matmul(*layer.value, *s.normed, *s.value);
+        const compute::MatmulTarget targets[] = {{layer.query.get(), s.query.get()}, {layer.key.get(), s.key.get()}, {layer.value.get(), s.value.get()}};
+        m_backend.matmuls(*s.normed, targets);
     }
     if (layer.queryBias) {
         m_backend.addBias(*s.query, *layer.queryBias);
@@ -173,31 +188,32 @@ void Transformer::feedForwardBlock(const LayerWeights &layer)
 {
     Scratch &s = m_scratch;
     m_backend.rmsNorm(*s.x, *layer.ffnNorm, m_config.rmsEps, *s.normed);
+    const bool gelu = m_config.traits.activation == Activation::GeGlu;
     if (layer.ffnGate) {
-        m_backend.matmul(*layer.ffnGate, *s.normed, *s.gate);
-        m_backend.matmul(*layer.ffnUp, *s.normed, *s.up);
+        m_backend.gatedMatmul(*layer.ffnGate, *layer.ffnUp, *s.normed, gelu ? compute::GateActivation::Gelu : compute::GateActivation::Silu, *s.gate);
     } else {
         m_backend.matmul(*layer.ffnUp, *s.normed, *s.gateUp);
         m_backend.sliceColumns(*s.gateUp, 0, *s.gate);
         m_backend.sliceColumns(*s.gateUp, m_config.feedForward, *s.up);
+        if (gelu)
+            m_backend.geglu(*s.gate, *s.up);
+        else
+            m_backend.swiglu(*s.gate, *s.up);
     }
-    if (m_config.traits.activation == Activation::GeGlu)
-        m_backend.geglu(*s.gate, *s.up);
-    else
-        m_backend.swiglu(*s.gate, *s.up);
-    m_backend.matmul(*layer.ffnDown, *s.gate, *s.delta);
-    addResidual(layer.postFfnNorm.get());
+    addProjection(*layer.ffnDown, *s.gate, layer.postFfnNorm.get());
 }
 
-void Transformer::addResidual(const compute::Tensor *postNorm)
+// x += weight · input, through the block's post-norm when it has one (Gemma 2/3).
+void Transformer::addProjection(const compute::Tensor &weight, const compute::Tensor &input, const compute::Tensor *postNorm)
 {
     Scratch &s = m_scratch;
-    if (postNorm) {
-        m_backend.rmsNorm(*s.delta, *postNorm, m_config.rmsEps, *s.normed);
-        m_backend.add(*s.x, *s.normed);
-    } else {
-        m_backend.add(*s.x, *s.delta);
+    if (!postNorm) {
+        m_backend.matmulAdd(weight, input, *s.x);
+        return;
     }
+    m_backend.matmul(weight, input, *s.delta);
+    m_backend.rmsNorm(*s.delta, *postNorm, m_config.rmsEps, *s.normed);
+    m_backend.add(*s.x, *s.normed);
 }
 
 // Only the rows whose logits are wanted go through the final norm and the (vocab-wide) projection.
@@ -205,10 +221,10 @@ std::vector<float> Transformer::logits(std::span<const std::size_t> rows)
 {
     if (rows.empty())
         return {};
-    auto picked = m_backend.create(TensorType::F32, rows.size(), m_config.embedding);
+    compute::Tensor &picked = *headScratch(rows.size()).picked;
     for (std::size_t i = 0; i < rows.size(); ++i)
-        m_backend.copyRows(*m_scratch.x, rows[i], *picked, i, 1);
-    return outputHead(*picked);
+        m_backend.copyRows(*m_scratch.x, rows[i], picked, i, 1);
+    return outputHead(picked);
 }
 
 std::vector<float> Transformer::outputLogits(std::span<const float> states)
@@ -224,14 +240,15 @@ std::vector<float> Transformer::outputLogits(std::span<const float> states)
 std::vector<float> Transformer::outputHead(const compute::Tensor &states)
 {
     const std::size_t rows = states.rows();
-    auto normed = m_backend.create(TensorType::F32, rows, m_config.embedding);
-    m_backend.rmsNorm(states, *m_weights.outputNorm, m_config.rmsEps, *normed);
-    auto result = m_backend.create(TensorType::F32, rows, m_config.vocab);
-    m_backend.matmul(m_weights.outputProjection(), *normed, *result);
+    HeadScratch &head = headScratch(rows);
+    m_backend.rmsNorm(states, *m_weights.outputNorm, m_config.rmsEps, *head.normed);
+    m_backend.matmul(m_weights.outputProjection(), *head.normed, *head.logits);
     if (m_config.finalSoftcap > 0.0f)
-        m_backend.softcap(*result, m_config.finalSoftcap);
+        m_backend.softcap(*head.logits, m_config.finalSoftcap);
     std::vector<float> values(rows * m_config.vocab);
-    m_backend.read(*result, 0, rows, values.data());
+    m_backend.read(*head.logits, 0, rows, values.data());
+    if (rows > 1)
+        m_head = {}; // a prompt's worth of vocabulary-wide rows is too big to keep around
     return values;
 }
 

@@ -30,8 +30,9 @@ namespace glassbox::model
 class Transformer
 {
 public:
-    // The file must outlive the transformer (weights may be read from its mapping).
-    Transformer(const gguf::GgufFile &file, compute::ComputeBackend &backend);
+    // The file must outlive the transformer (weights may be read from its mapping). progress: see
+    // Weights::load (uploading weights to a GPU takes a while).
+    Transformer(const gguf::GgufFile &file, compute::ComputeBackend &backend, const LoadProgress &progress = {});
 
     const ModelConfig &config() const
     {
@@ -77,12 +78,21 @@ private:
         std::unique_ptr<compute::Tensor> gateUp; // the fused ffn_up output; null without one
     };
 
+    // The output head's working tensors for `rows` rows; kept between calls for decode's single row.
+    struct HeadScratch {
+        std::size_t rows = 0;
+        std::unique_ptr<compute::Tensor> picked;
+        std::unique_ptr<compute::Tensor> normed;
+        std::unique_ptr<compute::Tensor> logits;
+    };
+
     Scratch &scratch(std::size_t rows);
+    HeadScratch &headScratch(std::size_t rows);
     void attentionBlock(const LayerWeights &layer, std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache);
     void projectQkv(const LayerWeights &layer);
     void feedForwardBlock(const LayerWeights &layer);
-    // x += delta, passed first through the block's post-norm when it has one.
-    void addResidual(const compute::Tensor *postNorm);
+    // x += weight · input, passed first through the block's post-norm when it has one.
+    void addProjection(const compute::Tensor &weight, const compute::Tensor &input, const compute::Tensor *postNorm);
     // Runs the layer's attention, capturing its probabilities when the attention capture wants them.
     void attend(std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache);
     void captureHiddenState(std::size_t layer, std::size_t start);
@@ -93,6 +103,7 @@ private:
     ModelConfig m_config;
     Weights m_weights;
     Scratch m_scratch;
+    HeadScratch m_head;
     inspect::AttentionCapture *m_attention = nullptr;
     inspect::HiddenStateCapture *m_hiddenStates = nullptr;
 };

@@ -35,7 +35,7 @@ loadTensor(const gguf::GgufFile &file, compute::ComputeBackend &backend, const s
     return backend.weight(*info);
 }
 
-Weights Weights::load(const gguf::GgufFile &file, const ModelConfig &config, compute::ComputeBackend &backend)
+Weights Weights::load(const gguf::GgufFile &file, const ModelConfig &config, compute::ComputeBackend &backend, const LoadProgress &progress)
 {
     const ArchitectureTraits &traits = config.traits;
     const std::size_t n = config.embedding;
@@ -82,6 +82,8 @@ Weights Weights::load(const gguf::GgufFile &file, const ModelConfig &config, com
             layer.postFfnNorm = tensor("post_ffw_norm", n, 1);
         }
         weights.layers.push_back(std::move(layer));
+        if (progress)
+            progress(double(i + 1) / double(config.layers));
     }
     return weights;
 }

@@ -2,6 +2,7 @@
 
 #include "compute/ComputeBackend.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct LayerWeights {
 
 // Every weight of a llama-family model, handed to the backend (for the CPU: views into the mapped
 // file, which must outlive them). Shapes and types are checked here, once, against the config.
+using LoadProgress = std::function<void(double)>;
+
 struct Weights {
     std::unique_ptr<compute::Tensor> tokenEmbedding; // token_embd: vocab rows of n_embd
     std::unique_ptr<compute::Tensor> outputNorm; // output_norm
@@ -52,8 +55,9 @@ struct Weights {
     }
 
     // Throws glassbox::Error naming the tensor that is missing, misshapen or of a type the backend
-    // cannot compute with.
-    static Weights load(const gguf::GgufFile &file, const ModelConfig &config, compute::ComputeBackend &backend);
+    // cannot compute with. progress (if set) is told the fraction loaded after each layer; it may
+    // throw to abandon the load.
+    static Weights load(const gguf::GgufFile &file, const ModelConfig &config, compute::ComputeBackend &backend, const LoadProgress &progress = {});
 };
 
 // The tensor `name`, which must have rows of `cols` elements (`rows` of them; 1 for an F32 vector).

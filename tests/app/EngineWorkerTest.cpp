@@ -36,7 +36,7 @@ private:
 
     void load(EngineThread &engine, const QString &path, std::size_t context = 0, std::stop_token stop = {})
     {
-        engine.post([worker = engine.worker(), request = LoadRequest{.path = path, .threads = 1, .context = context, .stop = stop}] {
+        engine.post([worker = engine.worker(), request = LoadRequest{.path = path, .backend = {.threads = 1}, .context = context, .stop = stop}] {
             worker->load(request);
         });
     }

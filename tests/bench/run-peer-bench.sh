@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Compares our CPU engine with llama.cpp's CPU backend (the peer harness in shared/peer) on the same
-# GGUF files: prefill of one 512-token batch and 128 single-token decode steps, as bench.mjs does.
-# Builds nothing.
+# Compares our engine with llama.cpp (the peer harness in shared/peer) on the same GGUF files: prefill
+# of one 512-token batch and 128 single-token decode steps, as bench.mjs does. Builds nothing.
 #
 # usage: run-peer-bench.sh GLASSBOX_CLI MODEL.gguf [MODEL.gguf ...]
-# environment: THREADS (2), REPS (3), PEER_DIR (../shared/peer next to the repo, or /work/shared/peer),
+# environment: BACKEND (cpu or vulkan: ours), PEER_BACKENDS (llama.cpp's backends to compare with,
+#              comma-separated; BACKEND by default, e.g. "vulkan,cpu"), THREADS (2), REPS (3), PEER_DIR (../shared/peer next to the repo, or /work/shared/peer),
 #              NICE (the command prefix both engines run under: "nice"; empty for none), OUT (a folder
 #              for the raw JSON; a temporary one by default)
 #
@@ -18,6 +18,8 @@ shift
 [ -x "$CLI" ] || { echo "not an executable: $CLI" >&2; exit 2; }
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BACKEND="${BACKEND:-cpu}"
+PEER_BACKENDS="${PEER_BACKENDS:-$BACKEND}"
 THREADS="${THREADS:-2}"
 REPS="${REPS:-3}"
 NICE="${NICE-nice}"
@@ -39,21 +41,21 @@ for model in "$@"; do
     name="$(basename "$model" .gguf)"
     for rep in $(seq 1 "$REPS"); do
         echo "## $name: rep $rep/$REPS: ours" >&2
-        $NICE "$CLI" bench --model "$model" --backend cpu -p 512 -n 128 --reps 1 --threads "$THREADS" --json >"$OUT/$name.ours.$rep.json"
+        $NICE "$CLI" bench --model "$model" --backend "$BACKEND" -p 512 -n 128 --reps 1 --threads "$THREADS" --json >"$OUT/$name.ours.$rep.json"
         echo "## $name: rep $rep/$REPS: llama.cpp" >&2
-        $NICE node "$PEER_DIR/bench.mjs" "$model" --backends cpu --reps 1 --threads "$THREADS" --prefill 512 --decode 128 \
+        $NICE node "$PEER_DIR/bench.mjs" "$model" --backends "$PEER_BACKENDS" --reps 1 --threads "$THREADS" --prefill 512 --decode 128 \
             --out "$OUT/$name.peer.$rep.json" >"$OUT/$name.peer.$rep.log" 2>&1 \
             || { echo "peer failed, see $OUT/$name.peer.$rep.log" >&2; exit 1; }
     done
 done
 
 echo "raw results: $OUT" >&2
-python3 - "$OUT" "$THREADS" "$@" <<'PY'
+python3 - "$OUT" "$THREADS" "$BACKEND" "$PEER_BACKENDS" "$@" <<'PY'
 import json, os, statistics, sys
 
-out, threads, models = sys.argv[1], sys.argv[2], sys.argv[3:]
+out, threads, backend, peer_backends, models = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(","), sys.argv[5:]
 
-def series(name, engine):
+def series(name, engine, peer_backend=None):
     prefill, decode = [], []
     rep = 1
     while os.path.exists(path := f"{out}/{name}.{engine}.{rep}.json"):
@@ -62,7 +64,7 @@ def series(name, engine):
             prefill.append(data["prefill_tokens_per_s"])
             decode.append(data["decode_tokens_per_s"])
         else:
-            run = data["backends"]["cpu"]["runs"][0]
+            run = data["backends"][peer_backend]["runs"][0]
             prefill.append(next(iter(run["prefill"].values()))["tps"])
             decode.append(run["decode"]["tps"])
         rep += 1
@@ -71,14 +73,16 @@ def series(name, engine):
 def mmm(values):
     return f"{min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f}"
 
-print(f"CPU, {threads} threads; tokens/s as min / median / max over fresh processes; ratio = median ours / median llama.cpp\n")
+print(f"glassbox on {backend}, CPU threads {threads}; tokens/s as min / median / max over fresh processes; ratio = median ours / median llama.cpp\n")
 print("| model | engine | prefill 512 tok/s | decode 128 tok/s |")
 print("|---|---|---|---|")
 for model in models:
     name = os.path.basename(model).removesuffix(".gguf")
-    ours, peer = series(name, "ours"), series(name, "peer")
-    print(f"| {name} | glassbox | {mmm(ours[0])} | {mmm(ours[1])} |")
-    print(f"| {name} | llama.cpp | {mmm(peer[0])} | {mmm(peer[1])} |")
-    ratios = [statistics.median(o) / statistics.median(p) for o, p in zip(ours, peer)]
-    print(f"| {name} | ratio | {ratios[0]:.2f} | {ratios[1]:.2f} |")
+    ours = series(name, "ours")
+    print(f"| {name} | glassbox {backend} | {mmm(ours[0])} | {mmm(ours[1])} |")
+    for peer_backend in peer_backends:
+        peer = series(name, "peer", peer_backend)
+        print(f"| {name} | llama.cpp {peer_backend} | {mmm(peer[0])} | {mmm(peer[1])} |")
+        ratios = [statistics.median(o) / statistics.median(p) for o, p in zip(ours, peer)]
+        print(f"| {name} | ratio to llama.cpp {peer_backend} | {ratios[0]:.2f} | {ratios[1]:.2f} |")
 PY

@@ -3,15 +3,11 @@
 // and stored in SQLite, measure how long the GUI thread stalls while tokens stream in, and save
 // screenshots of the main states under GLASSBOX_SCREENSHOT_DIR.
 
-#include "AppCore.h"
+#include "AppWindow.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QGuiApplication>
-#include <QQmlApplicationEngine>
-#include <QQuickItem>
-#include <QQuickStyle>
-#include <QQuickWindow>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -24,6 +20,7 @@
 #include <memory>
 
 using namespace glassbox::app;
+using namespace glassbox::app::test;
 
 namespace
 {
@@ -89,28 +86,17 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    // Looks through the visual tree too: what Loaders and views create is not always a QObject child.
+    // The visible item of that name, or null.
     QQuickItem *find(const char *objectName) const
     {
-        return findIn(m_window->contentItem(), QLatin1String(objectName));
-    }
-    static QQuickItem *findIn(QQuickItem *item, QLatin1String objectName)
-    {
-        if (item->objectName() == objectName)
-            return item;
-        for (QQuickItem *child : item->childItems()) {
-            if (QQuickItem *found = findIn(child, objectName))
-                return found;
-        }
-        return nullptr;
+        return m_app->find(QLatin1String(objectName));
     }
     void screenshot(const QString &name);
     void showPanel(const QString &title);
 
     QTemporaryDir m_dataFolder;
-    std::unique_ptr<AppCore> m_core;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QObject *m_root = nullptr;
+    std::unique_ptr<AppWindow> m_app;
+    AppCore *m_core = nullptr;
     QQuickWindow *m_window = nullptr;
 };
 
@@ -119,22 +105,10 @@ void EndToEndTest::initTestCase()
     QVERIFY(m_dataFolder.isValid());
     QVERIFY2(QFile::exists(kModel), qPrintable(kModel));
     QCoreApplication::setApplicationName(QStringLiteral("glassbox-end-to-end-test"));
-    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
-        QQuickStyle::setStyle(QStringLiteral("Material"));
-
-    m_core = std::make_unique<AppCore>(m_dataFolder.path());
-    QVERIFY2(m_core->store.isOpen(), qPrintable(m_core->store.errorString()));
-    m_core->registerQmlSingletons();
-
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(QUrl(QStringLiteral("qrc:/ui/Main.qml")));
-    QVERIFY(!m_engine->rootObjects().isEmpty());
-    m_root = m_engine->rootObjects().constFirst();
-    m_window = qobject_cast<QQuickWindow *>(m_root);
-    QVERIFY(m_window);
-    m_window->resize(1280, 820);
-    m_window->requestActivate();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_app = std::make_unique<AppWindow>(m_dataFolder.path());
+    QVERIFY2(m_app->error().isEmpty(), qPrintable(m_app->error()));
+    m_core = &m_app->core();
+    m_window = m_app->window();
     qInfo() << "rendering with" << m_window->rendererInterface()->graphicsApi() << "on" << QGuiApplication::platformName();
 }
 
@@ -152,9 +126,7 @@ void EndToEndTest::modelCard()
     m_core->models.openPath(kModel);
     QTRY_COMPARE_WITH_TIMEOUT(m_core->models.state(), QStringLiteral("ready"), 120000);
     showPanel(QStringLiteral("Model"));
-    auto *card = find("modelCard");
-    QVERIFY(card);
-    QTRY_VERIFY(card->isVisible());
+    QTRY_VERIFY(find("modelCard"));
     QCOMPARE(find("architecture")->property("text").toString(), QStringLiteral("llama"));
     screenshot(QStringLiteral("model-card"));
 }
@@ -212,7 +184,7 @@ void EndToEndTest::chatStreamsAndStoresTheReply()
     auto *list = find("messageList");
     QVERIFY(list);
     QTRY_COMPARE(list->property("count").toInt(), 2);
-    QTRY_VERIFY(list->property("count").toInt() == 2 && !find("replyStats")->property("text").toString().isEmpty());
+    QTRY_VERIFY(list->property("count").toInt() == 2 && find("replyStats") && !find("replyStats")->property("text").toString().isEmpty());
 
     // And it is stored.
     {
@@ -252,22 +224,20 @@ void EndToEndTest::chatStreamsAndStoresTheReply()
 void EndToEndTest::samplingPanel()
 {
     showPanel(QStringLiteral("Sampling"));
-    auto *slider = find("temperatureSlider");
-    QVERIFY(slider);
-    QTRY_VERIFY(slider->isVisible());
+    QTRY_VERIFY(find("temperatureSlider"));
     screenshot(QStringLiteral("sampling-panel"));
 }
 
 void EndToEndTest::cleanupTestCase()
 {
-    // QML lets go of the singletons before they are destroyed, as in main.cpp.
-    m_engine.reset();
-    m_core.reset();
+    m_core = nullptr;
+    m_window = nullptr;
+    m_app.reset();
 }
 
 void EndToEndTest::showPanel(const QString &title)
 {
-    QVERIFY(QMetaObject::invokeMethod(m_root, "showPanel", Q_ARG(QVariant, title)));
+    QVERIFY(QMetaObject::invokeMethod(m_app->root(), "showPanel", Q_ARG(QVariant, title)));
 }
 
 void EndToEndTest::screenshot(const QString &name)

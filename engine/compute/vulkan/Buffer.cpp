@@ -33,9 +33,11 @@ Buffer::Buffer(VulkanContext &context, VkDeviceSize size, MemoryUsage usage)
                     + std::to_string(info.maxMemoryAllocationSize) + " bytes)");
 
     VkBufferCreateInfo createInfo{.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-    createInfo.size = size;
-    createInfo.usage =
-        VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    // Whole 16-byte texels, so a texel buffer view can cover the last bytes (CommandSequence::texelView).
+    createInfo.size = (size + 15) / 16 * 16;
+    // Texel buffer use: CPU drivers read weights faster through texel fetches (VulkanTensor::texels).
+    createInfo.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT
+                       | VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     createInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     check(vkCreateBuffer(m_device, &createInfo, nullptr, &m_buffer), "Creating a Vulkan buffer");
 

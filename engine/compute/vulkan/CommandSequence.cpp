@@ -26,6 +26,9 @@ void memoryBarrier(VkCommandBuffer commands, VkPipelineStageFlags from, VkPipeli
     vkCmdPipelineBarrier(commands, from, to, 0, 1, &barrier, 0, nullptr, 0, nullptr);
 }
 
+// Timestamps per submission; dispatches beyond it go untimed.
+constexpr std::uint32_t kMaxTimestamps = 8192;
+
 } // namespace
 
 CommandSequence::CommandSequence(VulkanContext &context)
@@ -53,8 +56,33 @@ CommandSequence::CommandSequence(VulkanContext &context)
 
 CommandSequence::~CommandSequence()
 {
+    if (m_queries)
+        vkDestroyQueryPool(m_device, m_queries, nullptr);
     vkDestroyFence(m_device, m_fence, nullptr);
     vkDestroyCommandPool(m_device, m_pool, nullptr);
+    for (VkBufferView view : m_views)
+        vkDestroyBufferView(m_device, view, nullptr);
+}
+
+VkBufferView CommandSequence::texelView(const BufferRange &range, const DescriptorBinding &binding, const std::string &shader)
+{
+    const DeviceInfo &info = m_context.info();
+    // Buffer allocates whole 16-byte texels, so the view may round the range up to whole texels.
+    const VkDeviceSize texels = (range.size + binding.texelBytes - 1) / binding.texelBytes;
+    if (range.offset % std::max<VkDeviceSize>(info.minTexelBufferOffsetAlignment, binding.texelBytes))
+        throw Error("Binding " + binding.name + " of " + shader + " starts at an offset misaligned for a texel buffer: " + std::to_string(range.offset));
+    if (texels > info.maxTexelBufferElements)
+        throw Error("Binding " + binding.name + " of " + shader + " spans " + std::to_string(texels) + " texels, more than a texel buffer may ("
+                    + std::to_string(info.maxTexelBufferElements) + ")");
+    VkBufferViewCreateInfo createInfo{.sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    createInfo.buffer = range.buffer->handle();
+    createInfo.format = binding.texelBytes == 4 ? VK_FORMAT_R32_UINT : VK_FORMAT_R32G32B32A32_UINT;
+    createInfo.offset = range.offset;
+    createInfo.range = texels * binding.texelBytes;
+    VkBufferView view = VK_NULL_HANDLE;
+    check(vkCreateBufferView(m_device, &createInfo, nullptr, &view), "Creating a texel buffer view for " + shader);
+    m_views.push_back(view);
+    return view;
 }
 
 void CommandSequence::begin()
@@ -106,6 +134,7 @@ CommandSequence &CommandSequence::dispatch(const ComputePipeline &pipeline,
 
     std::vector<Access> accesses;
     std::vector<VkDescriptorBufferInfo> bufferInfos;
+    std::vector<VkBufferView> views(buffers.size(), VK_NULL_HANDLE);
     for (std::size_t i = 0; i < buffers.size(); ++i) {
         const BufferRange &range = buffers[i];
         const DescriptorBinding &binding = reflection.bindings[i];
@@ -118,6 +147,8 @@ CommandSequence &CommandSequence::dispatch(const ComputePipeline &pipeline,
             throw Error("Binding " + binding.name + " of " + name + " starts at a misaligned offset " + std::to_string(range.offset));
         accesses.push_back({range.buffer->handle(), range.offset, range.size, !binding.readOnly});
         bufferInfos.push_back({range.buffer->handle(), range.offset, range.size});
+        if (binding.kind == DescriptorKind::StorageTexelBuffer)
+            views[i] = texelView(range, binding, name);
     }
 
     begin();
@@ -131,8 +162,11 @@ CommandSequence &CommandSequence::dispatch(const ComputePipeline &pipeline,
         write.dstSet = set;
         write.dstBinding = binding.binding;
         write.descriptorCount = 1;
-        write.descriptorType = binding.kind == DescriptorKind::StorageBuffer ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER : VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-        write.pBufferInfo = &bufferInfos[i];
+        write.descriptorType = descriptorType(binding.kind);
+        if (views[i])
+            write.pTexelBufferView = &views[i];
+        else
+            write.pBufferInfo = &bufferInfos[i];
         writes.push_back(write);
     }
     vkUpdateDescriptorSets(m_device, static_cast<std::uint32_t>(writes.size()), writes.data(), 0, nullptr);
@@ -146,7 +180,13 @@ CommandSequence &CommandSequence::dispatch(const ComputePipeline &pipeline,
                            0,
                            static_cast<std::uint32_t>(pushConstants.size()),
                            pushConstants.data());
+    if (m_profiling && m_queryCount == 0)
+        writeTimestamp();
     vkCmdDispatch(m_commands, groups[0], groups[1], groups[2]);
+    if (m_profiling && m_queryCount < kMaxTimestamps) {
+        writeTimestamp();
+        m_timedShaders.push_back(name);
+    }
     m_empty = false;
     return *this;
 }
@@ -167,6 +207,53 @@ CommandSequence &CommandSequence::copy(const Buffer &source, VkDeviceSize source
     return *this;
 }
 
+CommandSequence &CommandSequence::fill(const Buffer &target, VkDeviceSize offset, VkDeviceSize size, std::uint32_t value)
+{
+    const BufferRange range = target.range(offset, size);
+    if (size == 0)
+        return *this;
+    if (offset % 4 || size % 4)
+        throw Error("Buffer fills must cover whole 32-bit words");
+    begin();
+    const Access accesses[] = {{target.handle(), range.offset, size, true}};
+    synchronize(accesses, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    vkCmdFillBuffer(m_commands, target.handle(), offset, size, value);
+    m_empty = false;
+    return *this;
+}
+
+void CommandSequence::setProfiling(bool on)
+{
+    m_profiling = on && m_context.info().computeTimestamps;
+    if (!m_profiling || m_queries)
+        return;
+    VkQueryPoolCreateInfo info{.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = kMaxTimestamps + 1;
+    check(vkCreateQueryPool(m_device, &info, nullptr, &m_queries), "Creating a timestamp query pool");
+}
+
+void CommandSequence::writeTimestamp()
+{
+    if (m_queryCount == 0)
+        vkCmdResetQueryPool(m_commands, m_queries, 0, kMaxTimestamps + 1);
+    vkCmdWriteTimestamp(m_commands, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, m_queries, m_queryCount++);
+}
+
+void CommandSequence::collectTimings()
+{
+    m_timings.clear();
+    if (m_queryCount < 2)
+        return;
+    std::vector<std::uint64_t> ticks(m_queryCount);
+    check(vkGetQueryPoolResults(m_device, m_queries, 0, m_queryCount, ticks.size() * sizeof(std::uint64_t), ticks.data(), sizeof(std::uint64_t),
+                                VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
+          "Reading timestamps");
+    const double period = m_context.info().timestampPeriod;
+    for (std::size_t i = 0; i < m_timedShaders.size(); ++i)
+        m_timings.push_back({m_timedShaders[i], double(ticks[i + 1] - ticks[i]) * period / 1000.0});
+}
+
 void CommandSequence::run()
 {
     if (m_empty)
@@ -182,6 +269,7 @@ void CommandSequence::run()
     check(vkResetFences(m_device, 1, &m_fence), "Resetting a fence");
     m_context.submit(m_commands, m_fence);
     check(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, std::numeric_limits<std::uint64_t>::max()), "Waiting for the GPU");
+    collectTimings();
 }
 
 void CommandSequence::reset()
@@ -190,10 +278,16 @@ void CommandSequence::reset()
         check(vkEndCommandBuffer(m_commands), "Ending a command buffer");
     check(vkResetCommandBuffer(m_commands, 0), "Resetting a command buffer");
     m_descriptors.reset();
+    for (VkBufferView view : m_views)
+        vkDestroyBufferView(m_device, view, nullptr);
+    m_views.clear();
     m_recording = false;
     m_empty = true;
     m_unsynchronized.clear();
     m_pendingStages = 0;
+    m_queryCount = 0;
+    m_timedShaders.clear();
+    m_timings.clear();
 }
 
 } // namespace glassbox::vulkan

@@ -2,6 +2,7 @@
 
 #include "Buffer.h"
 #include "DescriptorAllocator.h"
+#include "ShaderReflection.h"
 
 #include <vulkan/vulkan.h>
 
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace glassbox::vulkan
@@ -41,6 +43,22 @@ public:
         return dispatch(pipeline, buffers, std::as_bytes(std::span(&push, 1)), groups);
     }
     CommandSequence &copy(const Buffer &source, VkDeviceSize sourceOffset, const Buffer &target, VkDeviceSize targetOffset, VkDeviceSize size);
+    // Sets a range of whole 32-bit words (offset and size multiples of 4) to value.
+    CommandSequence &fill(const Buffer &target, VkDeviceSize offset, VkDeviceSize size, std::uint32_t value);
+
+    // With profiling on (and a device that can time compute work), every dispatch recorded from now
+    // on is timed with timestamp queries; run() collects the times into timings().
+    void setProfiling(bool on);
+    struct DispatchTime {
+        std::string shader;
+        double microseconds;
+    };
+    // The dispatches of the last run(), in order, with their GPU times (including any barrier wait
+    // before each). Empty without profiling.
+    const std::vector<DispatchTime> &timings() const
+    {
+        return m_timings;
+    }
 
     // Submits everything recorded so far and waits; afterwards the host sees all results.
     // Throws glassbox::Error (e.g. VK_ERROR_DEVICE_LOST) when the device fails.
@@ -57,6 +75,8 @@ private:
     };
 
     void begin();
+    // A texel buffer view of the range for binding (destroyed by reset()).
+    VkBufferView texelView(const BufferRange &range, const DescriptorBinding &binding, const std::string &shader);
     // Inserts a barrier if the accesses conflict with those since the last barrier, then notes them.
     void synchronize(std::span<const Access> accesses, VkPipelineStageFlags stage);
 
@@ -66,10 +86,19 @@ private:
     VkCommandBuffer m_commands = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
     DescriptorAllocator m_descriptors;
+    std::vector<VkBufferView> m_views;
     bool m_recording = false;
     bool m_empty = true;
     std::vector<Access> m_unsynchronized;
     VkPipelineStageFlags m_pendingStages = 0;
+
+    void writeTimestamp();
+    void collectTimings();
+    VkQueryPool m_queries = VK_NULL_HANDLE;
+    std::uint32_t m_queryCount = 0;
+    bool m_profiling = false;
+    std::vector<std::string> m_timedShaders;
+    std::vector<DispatchTime> m_timings;
 };
 
 } // namespace glassbox::vulkan

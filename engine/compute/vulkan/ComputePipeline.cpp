@@ -10,8 +10,22 @@
 namespace glassbox::vulkan
 {
 
+VkDescriptorType descriptorType(DescriptorKind kind)
+{
+    switch (kind) {
+    case DescriptorKind::StorageBuffer:
+        return VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    case DescriptorKind::UniformBuffer:
+        return VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    case DescriptorKind::StorageTexelBuffer:
+        return VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
+    }
+    return VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+}
+
 ComputePipeline::ComputePipeline(VulkanContext &context, std::string_view shaderName, std::vector<SpecializationValue> specialization)
     : m_device(context.device())
+    , m_cache(context.pipelineCache().handle())
     , m_name(shaderName)
     , m_reflection(ShaderReflection::reflect(ShaderLibrary::spirv(shaderName)))
     , m_localSize(m_reflection.localSize)
@@ -67,7 +81,7 @@ void ComputePipeline::createLayouts()
     for (const DescriptorBinding &binding : m_reflection.bindings) {
         VkDescriptorSetLayoutBinding layoutBinding{};
         layoutBinding.binding = binding.binding;
-        layoutBinding.descriptorType = binding.kind == DescriptorKind::StorageBuffer ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER : VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+        layoutBinding.descriptorType = descriptorType(binding.kind);
         layoutBinding.descriptorCount = 1;
         layoutBinding.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
         bindings.push_back(layoutBinding);
@@ -114,7 +128,7 @@ void ComputePipeline::createPipeline(const std::vector<SpecializationValue> &spe
     pipelineInfo.stage.pName = "main";
     pipelineInfo.stage.pSpecializationInfo = &specializationInfo;
     pipelineInfo.layout = m_layout;
-    const VkResult result = vkCreateComputePipelines(m_device, VK_NULL_HANDLE, 1, &pipelineInfo, nullptr, &m_pipeline);
+    const VkResult result = vkCreateComputePipelines(m_device, m_cache, 1, &pipelineInfo, nullptr, &m_pipeline);
     // The pipeline keeps what it needs; the module can go right away.
     vkDestroyShaderModule(m_device, module, nullptr);
     check(result, "Creating the compute pipeline " + m_name);

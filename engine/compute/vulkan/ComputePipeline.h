@@ -20,6 +20,8 @@ struct SpecializationValue {
     std::uint32_t value; // raw 32 bits; use std::bit_cast for floats
 };
 
+VkDescriptorType descriptorType(DescriptorKind kind);
+
 // A compute pipeline for one embedded shader. Its descriptor set layout (set 0) and push constant
 // range come from the shader's reflection, so shaders and host code cannot drift apart silently.
 class ComputePipeline
@@ -65,6 +67,7 @@ private:
     void destroy();
 
     VkDevice m_device;
+    VkPipelineCache m_cache;
     std::string m_name;
     ShaderReflection m_reflection;
     std::array<std::uint32_t, 3> m_localSize{};

@@ -12,6 +12,7 @@ namespace
 constexpr std::uint32_t kSetsPerPool = 256;
 constexpr std::uint32_t kStorageBuffersPerSet = 8;
 constexpr std::uint32_t kUniformBuffersPerSet = 1;
+constexpr std::uint32_t kTexelBuffersPerSet = 1;
 
 } // namespace
 
@@ -31,10 +32,11 @@ void DescriptorAllocator::addPool()
     const VkDescriptorPoolSize sizes[] = {
         {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kStorageBuffersPerSet},
         {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kSetsPerPool * kUniformBuffersPerSet},
+        {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, kSetsPerPool * kTexelBuffersPerSet},
     };
     VkDescriptorPoolCreateInfo createInfo{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     createInfo.maxSets = kSetsPerPool;
-    createInfo.poolSizeCount = 2;
+    createInfo.poolSizeCount = 3;
     createInfo.pPoolSizes = sizes;
     VkDescriptorPool pool = VK_NULL_HANDLE;
     check(vkCreateDescriptorPool(m_device, &createInfo, nullptr, &pool), "Creating a descriptor pool");

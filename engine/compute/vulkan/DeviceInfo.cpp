@@ -75,6 +75,8 @@ void queryProperties(DeviceInfo &info)
     info.maxStorageBufferRange = limits.maxStorageBufferRange;
     info.maxMemoryAllocationSize = maintenance3.maxMemoryAllocationSize;
     info.minStorageBufferOffsetAlignment = limits.minStorageBufferOffsetAlignment;
+    info.minTexelBufferOffsetAlignment = limits.minTexelBufferOffsetAlignment;
+    info.maxTexelBufferElements = limits.maxTexelBufferElements;
     info.maxPushConstantsSize = limits.maxPushConstantsSize;
     info.maxComputeSharedMemorySize = limits.maxComputeSharedMemorySize;
     std::copy_n(limits.maxComputeWorkGroupSize, 3, info.maxComputeWorkGroupSize.begin());

@@ -52,6 +52,9 @@ struct DeviceInfo {
     std::uint64_t maxStorageBufferRange = 0;
     std::uint64_t maxMemoryAllocationSize = 0;
     std::uint64_t minStorageBufferOffsetAlignment = 0;
+    // Texel buffer views (how shaders read weights on CPU drivers, see shaders/formats/weights.glsl).
+    std::uint64_t minTexelBufferOffsetAlignment = 0;
+    std::uint32_t maxTexelBufferElements = 0;
     std::uint32_t maxPushConstantsSize = 0;
     std::uint32_t maxComputeSharedMemorySize = 0;
     std::array<std::uint32_t, 3> maxComputeWorkGroupSize{};

@@ -24,8 +24,15 @@ void addBindings(const spirv_cross::Compiler &compiler,
         binding.binding = compiler.get_decoration(resource.id, spv::DecorationBinding);
         binding.kind = kind;
         binding.name = resource.name;
-        // glslang puts readonly/writeonly on every member of the block.
-        const spirv_cross::Bitset flags = compiler.get_buffer_block_flags(resource.id);
+        // glslang puts readonly/writeonly on every member of a block, and on the variable of an image.
+        const spirv_cross::Bitset flags =
+            kind == DescriptorKind::StorageTexelBuffer ? compiler.get_decoration_bitset(resource.id) : compiler.get_buffer_block_flags(resource.id);
+        if (kind == DescriptorKind::StorageTexelBuffer) {
+            const spirv_cross::SPIRType &type = compiler.get_type(resource.type_id);
+            if (type.image.dim != spv::DimBuffer || (type.image.format != spv::ImageFormatR32ui && type.image.format != spv::ImageFormatRgba32ui))
+                throw Error("Storage image " + resource.name + " is not an r32ui or rgba32ui texel buffer");
+            binding.texelBytes = type.image.format == spv::ImageFormatR32ui ? 4 : 16;
+        }
         binding.readOnly = flags.get(spv::DecorationNonWritable);
         binding.writeOnly = flags.get(spv::DecorationNonReadable);
         bindings.push_back(binding);
@@ -38,10 +45,11 @@ ShaderReflection reflectWith(const spirv_cross::Compiler &compiler)
         throw Error("Not a compute shader");
     ShaderReflection reflection;
     const spirv_cross::ShaderResources resources = compiler.get_shader_resources();
-    if (!resources.sampled_images.empty() || !resources.storage_images.empty() || !resources.separate_images.empty())
-        throw Error("Compute shaders may only use buffers");
+    if (!resources.sampled_images.empty() || !resources.separate_images.empty())
+        throw Error("Compute shaders may only use buffers and storage texel buffers");
     addBindings(compiler, resources.storage_buffers, DescriptorKind::StorageBuffer, reflection.bindings);
     addBindings(compiler, resources.uniform_buffers, DescriptorKind::UniformBuffer, reflection.bindings);
+    addBindings(compiler, resources.storage_images, DescriptorKind::StorageTexelBuffer, reflection.bindings);
     std::sort(reflection.bindings.begin(), reflection.bindings.end(), [](const auto &a, const auto &b) {
         return std::tie(a.set, a.binding) < std::tie(b.set, b.binding);
     });

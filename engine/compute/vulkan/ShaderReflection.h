@@ -10,7 +10,8 @@
 namespace glassbox::vulkan
 {
 
-enum class DescriptorKind { StorageBuffer, UniformBuffer };
+// StorageTexelBuffer: a `uimageBuffer` (r32ui or rgba32ui), bound as a view of a buffer range.
+enum class DescriptorKind { StorageBuffer, UniformBuffer, StorageTexelBuffer };
 
 struct DescriptorBinding {
     std::uint32_t set = 0;
@@ -19,6 +20,7 @@ struct DescriptorBinding {
     std::string name; // the block's instance or type name, for messages
     bool readOnly = false; // declared readonly: the shader never writes it
     bool writeOnly = false;
+    std::uint32_t texelBytes = 0; // StorageTexelBuffer: bytes per texel, 4 (r32ui) or 16 (rgba32ui)
 };
 
 struct SpecializationConstantInfo {

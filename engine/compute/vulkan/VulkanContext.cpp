@@ -92,10 +92,17 @@ VulkanContext::VulkanContext(std::optional<std::size_t> deviceIndex)
     vkGetPhysicalDeviceMemoryProperties(m_info.handle, &m_memory);
     createDevice();
     vkGetDeviceQueue(m_device, m_info.computeQueueFamily, 0, &m_queue);
+    try {
+        m_pipelineCache = std::make_unique<PipelineCache>(m_device, PipelineCache::defaultFile(m_info));
+    } catch (...) {
+        vkDestroyDevice(m_device, nullptr);
+        throw;
+    }
 }
 
 VulkanContext::~VulkanContext()
 {
+    m_pipelineCache.reset();
     vkDestroyDevice(m_device, nullptr);
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "DeviceInfo.h"
+#include "PipelineCache.h"
 #include "VulkanInstance.h"
 
 #include <vulkan/vulkan.h>
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -47,6 +49,11 @@ public:
     {
         return m_info.computeQueueFamily;
     }
+    // Persisted in the user's cache folder (PipelineCache::defaultFile) when the context goes.
+    PipelineCache &pipelineCache()
+    {
+        return *m_pipelineCache;
+    }
 
     // A memory type among typeBits with all of required, preferring one that also has preferred.
     // Throws glassbox::Error when none qualifies.
@@ -70,6 +77,7 @@ private:
     VkPhysicalDeviceMemoryProperties m_memory{};
     VkDevice m_device = VK_NULL_HANDLE;
     VkQueue m_queue = VK_NULL_HANDLE;
+    std::unique_ptr<PipelineCache> m_pipelineCache;
     std::mutex m_queueMutex;
 };
 

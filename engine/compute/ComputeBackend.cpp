@@ -1,0 +1,47 @@
+#include "ComputeBackend.h"
+
+namespace glassbox::compute
+{
+
+void ComputeBackend::matmuls(const Tensor &x, std::span<const MatmulTarget> targets)
+{
+    for (const MatmulTarget &target : targets)
+        matmul(*target.weight, x, *target.out);
+}
+
+void ComputeBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator)
+{
+    const auto product = create(gguf::TensorType::F32, accumulator.rows(), accumulator.cols());
+    matmul(weight, x, *product);
+    add(accumulator, *product);
+}
+
+void ComputeBackend::gatedMatmul(const Tensor &gate, const Tensor &up, const Tensor &x, GateActivation activation, Tensor &out)
+{
+    const auto upProduct = create(gguf::TensorType::F32, out.rows(), out.cols());
+    matmul(gate, x, out);
+    matmul(up, x, *upProduct);
+    if (activation == GateActivation::Gelu)
+        geglu(out, *upProduct);
+    else
+        swiglu(out, *upProduct);
+}
+
+void ComputeBackend::ropeAndStore(Tensor &q,
+                                  Tensor &k,
+                                  const Tensor &v,
+                                  std::size_t heads,
+                                  std::size_t kvHeads,
+                                  std::span<const std::int32_t> positions,
+                                  const RopeParams &params,
+                                  Tensor &kCache,
+                                  Tensor &vCache,
+                                  std::size_t cacheRow)
+{
+    rope(q, heads, positions, params);
+    rope(k, kvHeads, positions, params);
+    copyRows(k, 0, kCache, cacheRow, k.rows());
+    copyRows(v, 0, vCache, cacheRow, v.rows());
+}
+
+} // namespace glassbox::compute

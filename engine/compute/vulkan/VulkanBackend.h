@@ -1,0 +1,132 @@
+#pragma once
+
+#include "Buffer.h"
+#include "CommandSequence.h"
+#include "ComputePipeline.h"
+#include "VulkanContext.h"
+#include "VulkanTensor.h"
+#include "compute/ComputeBackend.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace glassbox::vulkan
+{
+
+// The GPU backend: every op records a compute dispatch into one command sequence, which is
+// submitted only when the host needs a result (read, write, or a tensor's memory must be reused),
+// so a whole forward pass is one submission. Weights are uploaded once, in their file's block
+// format; shaders dequantize on the fly.
+class VulkanBackend final : public compute::ComputeBackend
+{
+public:
+    // See VulkanContext for how the device is chosen.
+    explicit VulkanBackend(std::optional<std::size_t> deviceIndex = std::nullopt);
+    ~VulkanBackend() override;
+
+    std::string_view name() const override
+    {
+        return "vulkan";
+    }
+    VulkanContext &context()
+    {
+        return m_context;
+    }
+    bool supportsWeightType(gguf::TensorType type) const override;
+
+    std::unique_ptr<compute::Tensor> weight(const gguf::TensorInfo &info) override;
+    std::unique_ptr<compute::Tensor> create(gguf::TensorType type, std::size_t rows, std::size_t cols) override;
+    void read(const compute::Tensor &tensor, std::size_t firstRow, std::size_t count, float *out) override;
+    void write(compute::Tensor &tensor, std::size_t firstRow, std::size_t count, const float *values) override;
+
+    void embed(const compute::Tensor &table, std::span<const std::int32_t> tokens, compute::Tensor &out) override;
+    void rmsNorm(const compute::Tensor &x, const compute::Tensor &gain, float eps, compute::Tensor &out) override;
+    void matmul(const compute::Tensor &weight, const compute::Tensor &x, compute::Tensor &out) override;
+    void rope(compute::Tensor &x, std::size_t heads, std::span<const std::int32_t> positions, const compute::RopeParams &params) override;
+    void copyRows(const compute::Tensor &src, std::size_t srcRow, compute::Tensor &dst, std::size_t dstRow, std::size_t count) override;
+    void attention(const compute::Tensor &q,
+                   const compute::Tensor &kCache,
+                   const compute::Tensor &vCache,
+                   std::size_t heads,
+                   std::size_t kvHeads,
+                   std::span<const std::int32_t> positions,
+                   const compute::AttentionParams &params,
+                   compute::Tensor &out,
+                   const compute::AttentionProbabilities *probabilities) override;
+    void swiglu(compute::Tensor &gate, const compute::Tensor &up) override;
+    void add(compute::Tensor &x, const compute::Tensor &y) override;
+
+    void layerNorm(const compute::Tensor &x, const compute::Tensor &gain, const compute::Tensor &bias, float eps, compute::Tensor &out) override;
+    void headRmsNorm(compute::Tensor &x, std::size_t heads, const compute::Tensor &gain, float eps) override;
+    void addBias(compute::Tensor &x, const compute::Tensor &bias) override;
+    void scale(compute::Tensor &x, float factor) override;
+    void softcap(compute::Tensor &x, float cap) override;
+    void gelu(compute::Tensor &x) override;
+    void geglu(compute::Tensor &gate, const compute::Tensor &up) override;
+    void sliceColumns(const compute::Tensor &src, std::size_t firstCol, compute::Tensor &out) override;
+
+    // Submits what has been recorded and waits for it.
+    void flush();
+
+    // Times every dispatch from now on (timestamp queries); takeProfile() hands over what was timed.
+    void setProfiling(bool on);
+    std::vector<CommandSequence::DispatchTime> takeProfile();
+
+    // Device memory held by tensors, by role.
+    struct MemoryUse {
+        std::uint64_t weights = 0;
+        std::uint64_t caches = 0; // F16 tensors: the KV cache
+        std::uint64_t scratch = 0; // F32 activations
+    };
+    MemoryUse memoryUse() const
+    {
+        return m_memory;
+    }
+    // Keeps a tensor's buffer alive until the recorded commands that may use it have run.
+    void retire(Buffer &&buffer);
+    // Called by VulkanTensor as it comes and goes, for memoryUse().
+    void account(const VulkanTensor &tensor, bool weight, bool allocated);
+
+private:
+    // The pipeline for a shader with the given specialization constants, created on first use.
+    const ComputePipeline &pipeline(std::string_view shader, std::initializer_list<SpecializationValue> specialization = {});
+    // Records one dispatch; push is the shader's push constant block.
+    template<typename Push>
+    void dispatch(const ComputePipeline &pipeline, std::initializer_list<BufferRange> buffers, const Push &push, std::array<std::uint32_t, 3> groups)
+    {
+        m_sequence.dispatch(pipeline, std::span(buffers.begin(), buffers.size()), push, groups);
+    }
+    // Records a dispatch of one workgroup per item, folding counts beyond the device's limit into
+    // the second grid axis (shaders compute item = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x
+    // and return when item >= count).
+    std::array<std::uint32_t, 3> groupsFor(std::size_t count) const;
+    // The positions of a batch as a binding of ints, for rope (and attention): a forward pass
+    // uploads them once, later calls with the same positions reuse the buffer.
+    BufferRange positionBuffer(std::span<const std::int32_t> positions);
+    // Records op `op` of shaders/elementwise.comp on x; other is its second operand (x itself for
+    // the unary ops), value its scalar.
+    void elementwise(std::uint32_t op, compute::Tensor &x, const compute::Tensor &other, float value);
+
+    VulkanContext m_context;
+    CommandSequence m_sequence;
+    std::map<std::string, std::unique_ptr<ComputePipeline>, std::less<>> m_pipelines;
+    std::vector<Buffer> m_retired;
+    std::vector<CommandSequence::DispatchTime> m_profile;
+    MemoryUse m_memory;
+    std::optional<Buffer> m_positionBuffer; // host-visible, holding m_positions
+    std::vector<std::int32_t> m_positions;
+    std::optional<Buffer> m_matmulInput; // x rounded for the weight type (VulkanMatmul.cpp), grown as needed
+};
+
+// The VulkanTensor behind a Tensor this backend made; throws std::logic_error for another backend's.
+const VulkanTensor &vulkanTensor(const compute::Tensor &tensor);
+VulkanTensor &vulkanTensor(compute::Tensor &tensor);
+
+} // namespace glassbox::vulkan

@@ -1,0 +1,341 @@
+#include "VulkanBackend.h"
+
+#include "util/Error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+// The per-row and element-wise ops: norms, rope, row copies and conversions, column slices and the
+// element-wise activations. The math follows the CPU backend (CpuKernels.cpp); the shaders say where
+// they round like it and where they cannot.
+namespace glassbox::vulkan
+{
+
+using compute::Tensor;
+using gguf::TensorType;
+
+namespace
+{
+
+// The kOp constants of shaders/elementwise.comp.
+enum ElementwiseOp : std::uint32_t {
+    kAdd = 0,
+    kAddBias = 1,
+    kScale = 2,
+    kSoftcap = 3,
+    kGelu = 4,
+    kSwiglu = 5,
+    kGeglu = 6,
+};
+
+// The workgroup sizes the shaders declare (their specialization constant 0 keeps its default).
+constexpr std::size_t kElementGroup = 256; // elementwise, copy_rows, slice_columns
+constexpr std::size_t kRopeGroup = 64;
+
+// Push constant blocks, member for member as the shaders declare them.
+struct NormPush {
+    std::uint32_t columns;
+    float eps;
+};
+struct ElementwisePush {
+    std::uint32_t count;
+    std::uint32_t columns;
+    float value;
+};
+struct RopePush {
+    std::uint32_t rows;
+    std::uint32_t heads;
+    std::uint32_t headDim;
+    std::uint32_t pairs;
+    float step;
+    float freqScale;
+    std::uint32_t neox;
+};
+struct CopyRowsPush {
+    std::uint32_t count;
+    std::uint32_t sourceOffset;
+    std::uint32_t targetOffset;
+};
+struct SlicePush {
+    std::uint32_t count;
+    std::uint32_t columns;
+    std::uint32_t sourceColumns;
+    std::uint32_t firstColumn;
+};
+
+// Shape mismatches are bugs in the model code, not user errors.
+void require(bool condition, const char *op)
+{
+    if (!condition)
+        throw std::logic_error(std::string("VulkanBackend: bad tensor shapes for ") + op);
+}
+
+void requireF32(const Tensor &tensor, const char *op)
+{
+    require(tensor.type() == TensorType::F32, op);
+}
+
+// Shaders index with 32-bit integers; a binding holds far fewer elements, so this only trips on bugs.
+std::uint32_t u32(std::size_t value)
+{
+    if (value > std::numeric_limits<std::uint32_t>::max())
+        throw std::logic_error("VulkanBackend: an index does not fit 32 bits");
+    return static_cast<std::uint32_t>(value);
+}
+
+std::size_t groupCount(std::size_t invocations, std::size_t groupSize)
+{
+    return (invocations + groupSize - 1) / groupSize;
+}
+
+// Descriptor offsets must be multiples of the device's alignment, and shaders address words.
+std::size_t bindingAlignment(const Buffer &buffer)
+{
+    return std::lcm<std::size_t>(std::max<VkDeviceSize>(buffer.bindingAlignment(), 1), 4);
+}
+
+// The norm shaders take one workgroup per row, with the row as gl_WorkGroupID.x. Batches can have
+// more rows than the device allows workgroups along x (headRmsNorm: tokens × heads), so they run
+// in chunks, each binding its rows at an aligned offset; record(offset, bytes, rows) records one.
+template<class Record>
+void forRowChunks(const VulkanContext &context, const Buffer &buffer, std::size_t rows, std::size_t rowBytes, Record record)
+{
+    const std::size_t alignment = bindingAlignment(buffer);
+    const std::size_t rowStep = alignment / std::gcd(alignment, rowBytes);
+    const std::size_t limit = context.info().maxComputeWorkGroupCount[0] / rowStep * rowStep;
+    for (std::size_t first = 0; first < rows; first += limit) {
+        const std::size_t count = std::min(limit, rows - first);
+        record(first * rowBytes, count * rowBytes, u32(count));
+    }
+}
+
+// Rows [firstRow, firstRow + count) of a tensor as one binding, for tensors larger than one
+// descriptor (KV caches): the binding starts at the aligned offset below the first row, and
+// `element` is where the first row starts inside it, counted in elements.
+struct RowsBinding {
+    BufferRange range;
+    std::size_t element;
+};
+
+RowsBinding rowsBinding(const VulkanTensor &tensor, std::size_t firstRow, std::size_t count)
+{
+    const std::size_t elementBytes = tensor.type() == TensorType::F16 ? 2 : 4;
+    const std::size_t begin = firstRow * tensor.rowBytes();
+    const std::size_t end = (begin + count * tensor.rowBytes() + 3) / 4 * 4;
+    const std::size_t offset = begin - begin % bindingAlignment(tensor.buffer());
+    return {tensor.buffer().range(offset, end - offset), (begin - offset) / elementBytes};
+}
+
+} // namespace
+
+BufferRange VulkanBackend::positionBuffer(std::span<const std::int32_t> positions)
+{
+    const std::size_t bytes = std::max<std::size_t>(positions.size_bytes(), sizeof(std::int32_t));
+    if (!m_positionBuffer || !std::ranges::equal(positions, m_positions)) {
+        // Recorded commands may still read the old positions: the buffer is replaced, never rewritten.
+        if (m_positionBuffer) {
+            retire(std::move(*m_positionBuffer));
+            m_positionBuffer.reset();
+        }
+        m_positionBuffer.emplace(m_context, bytes, MemoryUsage::Upload);
+        m_positionBuffer->write(std::as_bytes(positions));
+        m_positions.assign(positions.begin(), positions.end());
+    }
+    return m_positionBuffer->range(0, bytes);
+}
+
+void VulkanBackend::rmsNorm(const Tensor &x, const Tensor &gain, float eps, Tensor &out)
+{
+    requireF32(x, "rmsNorm");
+    requireF32(gain, "rmsNorm");
+    requireF32(out, "rmsNorm");
+    require(gain.rows() == 1 && gain.cols() == x.cols() && out.rows() == x.rows() && out.cols() == x.cols(), "rmsNorm");
+    if (x.rows() == 0 || x.cols() == 0)
+        return;
+    const VulkanTensor &input = vulkanTensor(x);
+    VulkanTensor &output = vulkanTensor(out);
+    input.whole(); // throws for a tensor no single binding can hold
+    output.whole();
+    const ComputePipeline &norm = pipeline(m_context.info().subgroupArithmetic ? "rms_norm" : "rms_norm_shared");
+    const BufferRange gainRange = vulkanTensor(gain).whole();
+    forRowChunks(m_context, input.buffer(), x.rows(), input.rowBytes(), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
+        dispatch(norm, {input.buffer().range(offset, bytes), gainRange, output.buffer().range(offset, bytes)}, NormPush{u32(x.cols()), eps}, {rows, 1, 1});
+    });
+}
+
+void VulkanBackend::headRmsNorm(Tensor &x, std::size_t heads, const Tensor &gain, float eps)
+{
+    requireF32(x, "headRmsNorm");
+    requireF32(gain, "headRmsNorm");
+    require(heads > 0 && x.cols() % heads == 0 && gain.rows() == 1 && gain.cols() == x.cols() / heads, "headRmsNorm");
+    if (x.rows() == 0 || x.cols() == 0)
+        return;
+    // rms_norm over rows of one head each, in place.
+    const VulkanTensor &tensor = vulkanTensor(x);
+    tensor.whole();
+    const ComputePipeline &norm = pipeline(m_context.info().subgroupArithmetic ? "rms_norm" : "rms_norm_shared");
+    const BufferRange gainRange = vulkanTensor(gain).whole();
+    const std::size_t headDim = gain.cols();
+    forRowChunks(m_context, tensor.buffer(), x.rows() * heads, headDim * sizeof(float), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
+        const BufferRange range = tensor.buffer().range(offset, bytes);
+        dispatch(norm, {range, gainRange, range}, NormPush{u32(headDim), eps}, {rows, 1, 1});
+    });
+}
+
+void VulkanBackend::layerNorm(const Tensor &x, const Tensor &gain, const Tensor &bias, float eps, Tensor &out)
+{
+    requireF32(x, "layerNorm");
+    requireF32(gain, "layerNorm");
+    requireF32(bias, "layerNorm");
+    requireF32(out, "layerNorm");
+    require(gain.rows() == 1 && gain.cols() == x.cols() && bias.rows() == 1 && bias.cols() == x.cols(), "layerNorm");
+    require(out.rows() == x.rows() && out.cols() == x.cols(), "layerNorm");
+    if (x.rows() == 0 || x.cols() == 0)
+        return;
+    const VulkanTensor &input = vulkanTensor(x);
+    VulkanTensor &output = vulkanTensor(out);
+    input.whole();
+    output.whole();
+    const ComputePipeline &norm = pipeline(m_context.info().subgroupArithmetic ? "layer_norm" : "layer_norm_shared");
+    const BufferRange gainRange = vulkanTensor(gain).whole();
+    const BufferRange biasRange = vulkanTensor(bias).whole();
+    forRowChunks(m_context, input.buffer(), x.rows(), input.rowBytes(), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
+        dispatch(norm,
+                 {input.buffer().range(offset, bytes), gainRange, biasRange, output.buffer().range(offset, bytes)},
+                 NormPush{u32(x.cols()), eps},
+                 {rows, 1, 1});
+    });
+}
+
+void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int32_t> positions, const compute::RopeParams &params)
+{
+    requireF32(x, "rope");
+    require(heads > 0 && x.cols() % heads == 0 && positions.size() == x.rows(), "rope");
+    const std::size_t headDim = x.cols() / heads;
+    require(params.dims <= headDim, "rope");
+    const std::size_t pairs = params.dims / 2;
+    if (x.rows() == 0 || pairs == 0)
+        return;
+    // On the host, with the very expression of the CPU backend, so the angles start from the same step.
+    const float step = std::pow(params.freqBase, -2.0f / static_cast<float>(params.dims));
+    const RopePush push{
+        .rows = u32(x.rows()),
+        .heads = u32(heads),
+        .headDim = u32(headDim),
+        .pairs = u32(pairs),
+        .step = step,
+        .freqScale = params.freqScale,
+        .neox = params.neox ? 1u : 0u,
+    };
+    dispatch(pipeline("rope"), {vulkanTensor(x).whole(), positionBuffer(positions)}, push, groupsFor(groupCount(x.rows() * pairs, kRopeGroup)));
+}
+
+void VulkanBackend::copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst, std::size_t dstRow, std::size_t count)
+{
+    const auto halfOrFloat = [](const Tensor &t) {
+        return t.type() == TensorType::F32 || t.type() == TensorType::F16;
+    };
+    require(halfOrFloat(src) && halfOrFloat(dst), "copyRows");
+    require(src.cols() == dst.cols() && srcRow <= src.rows() && count <= src.rows() - srcRow && dstRow <= dst.rows() && count <= dst.rows() - dstRow,
+            "copyRows");
+    if (count == 0 || src.cols() == 0)
+        return;
+    const VulkanTensor &source = vulkanTensor(src);
+    VulkanTensor &target = vulkanTensor(dst);
+    if (src.type() == dst.type()) {
+        // The rows are contiguous on both sides: a plain buffer copy, no shader.
+        m_sequence.copy(source.buffer(), srcRow * source.rowBytes(), target.buffer(), dstRow * target.rowBytes(), count * source.rowBytes());
+        return;
+    }
+    const RowsBinding from = rowsBinding(source, srcRow, count);
+    const RowsBinding to = rowsBinding(target, dstRow, count);
+    const std::size_t elements = count * src.cols();
+    const CopyRowsPush push{u32(elements), u32(from.element), u32(to.element)};
+    if (dst.type() == TensorType::F16) {
+        // One invocation per target word.
+        const std::size_t words = (to.element + elements + 1) / 2 - to.element / 2;
+        dispatch(pipeline("copy_rows"), {from.range, to.range}, push, groupsFor(groupCount(words, kElementGroup)));
+    } else {
+        dispatch(pipeline("copy_rows_from_half"), {from.range, to.range}, push, groupsFor(groupCount(elements, kElementGroup)));
+    }
+}
+
+void VulkanBackend::sliceColumns(const Tensor &src, std::size_t firstCol, Tensor &out)
+{
+    requireF32(src, "sliceColumns");
+    requireF32(out, "sliceColumns");
+    require(src.rows() == out.rows() && firstCol <= src.cols() && out.cols() <= src.cols() - firstCol, "sliceColumns");
+    const std::size_t count = out.rows() * out.cols();
+    if (count == 0)
+        return;
+    const SlicePush push{u32(count), u32(out.cols()), u32(src.cols()), u32(firstCol)};
+    dispatch(pipeline("slice_columns"), {vulkanTensor(src).whole(), vulkanTensor(out).whole()}, push, groupsFor(groupCount(count, kElementGroup)));
+}
+
+void VulkanBackend::elementwise(std::uint32_t op, Tensor &x, const Tensor &other, float value)
+{
+    const std::size_t count = x.rows() * x.cols();
+    if (count == 0)
+        return;
+    dispatch(pipeline("elementwise", {{1, op}}),
+             {vulkanTensor(x).whole(), vulkanTensor(other).whole()},
+             ElementwisePush{u32(count), u32(x.cols()), value},
+             groupsFor(groupCount(count, kElementGroup)));
+}
+
+void VulkanBackend::add(Tensor &x, const Tensor &y)
+{
+    requireF32(x, "add");
+    requireF32(y, "add");
+    require(x.rows() == y.rows() && x.cols() == y.cols(), "add");
+    elementwise(kAdd, x, y, 0.0f);
+}
+
+void VulkanBackend::addBias(Tensor &x, const Tensor &bias)
+{
+    requireF32(x, "addBias");
+    requireF32(bias, "addBias");
+    require(bias.rows() == 1 && bias.cols() == x.cols(), "addBias");
+    elementwise(kAddBias, x, bias, 0.0f);
+}
+
+void VulkanBackend::scale(Tensor &x, float factor)
+{
+    requireF32(x, "scale");
+    elementwise(kScale, x, x, factor);
+}
+
+void VulkanBackend::softcap(Tensor &x, float cap)
+{
+    requireF32(x, "softcap");
+    require(cap > 0.0f, "softcap");
+    elementwise(kSoftcap, x, x, cap);
+}
+
+void VulkanBackend::gelu(Tensor &x)
+{
+    requireF32(x, "gelu");
+    elementwise(kGelu, x, x, 0.0f);
+}
+
+void VulkanBackend::swiglu(Tensor &gate, const Tensor &up)
+{
+    requireF32(gate, "swiglu");
+    requireF32(up, "swiglu");
+    require(gate.rows() == up.rows() && gate.cols() == up.cols(), "swiglu");
+    elementwise(kSwiglu, gate, up, 0.0f);
+}
+
+void VulkanBackend::geglu(Tensor &gate, const Tensor &up)
+{
+    requireF32(gate, "geglu");
+    requireF32(up, "geglu");
+    require(gate.rows() == up.rows() && gate.cols() == up.cols(), "geglu");
+    elementwise(kGeglu, gate, up, 0.0f);
+}
+
+} // namespace glassbox::vulkan

@@ -1,0 +1,29 @@
+// Q3_K (110 bytes: 32 bytes of third bits, 64 bytes of 2-bit values, 12 bytes of 6-bit scales, half d),
+// 16 sub-blocks of 16: d * (scale - 32) * q with q = low two bits as Q2_K, minus 4 unless element e's
+// bit e / 32 in hmask[e % 32] is set. See quant/KQuantScales.h for the scale packing.
+#define BLOCK_ELEMENTS 256
+#define BLOCK_BYTES 110
+
+void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
+{
+    const uint block = row + (unit >> 5) * BLOCK_BYTES;
+    const uint e = 8u * (unit & 31u);
+    const uint s = e / 16u;
+    const uint scales = block + 96u;
+    const uint lowBits = s < 8u ? readU8(scales + s) & 0xfu : readU8(scales + s - 8u) >> 4;
+    const uint highBits = (readU8(scales + 8u + s % 4u) >> (2u * (s / 4u))) & 3u;
+    const float scale = readHalf(block + 108u) * float(int(lowBits | (highBits << 4)) - 32);
+    const uint qs = block + 32u + 32u * (e / 128u) + e % 32u;
+    const uint shift = 2u * (e % 128u / 32u);
+    const uint hm = block + e % 32u;
+    const uint bit = e / 32u;
+    for (uint half_ = 0u; half_ < 2u; ++half_) {
+        const ivec4 q = ivec4((uvec4(readU32(qs + 4u * half_)) >> (uvec4(0u, 8u, 16u, 24u) + shift)) & 3u);
+        const ivec4 subtract = ivec4(((uvec4(readU32(hm + 4u * half_)) >> (uvec4(0u, 8u, 16u, 24u) + bit)) & 1u) ^ 1u) * 4;
+        const vec4 values = scale * vec4(q - subtract);
+        if (half_ == 0u)
+            low = values;
+        else
+            high = values;
+    }
+}

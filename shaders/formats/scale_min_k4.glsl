@@ -1,0 +1,9 @@
+// The 6-bit scale and min of sub-block j (0-7) of Q4_K / Q5_K, packed in 12 bytes at `packed`
+// (see unpackScaleMinK4 in quant/KQuantScales.h).
+uvec2 scaleMinK4(uint packed, uint j)
+{
+    if (j < 4u)
+        return uvec2(readU8(packed + j) & 63u, readU8(packed + j + 4u) & 63u);
+    const uint both = readU8(packed + j + 4u);
+    return uvec2((both & 0xfu) | ((readU8(packed + j - 4u) >> 6) << 4), (both >> 4) | ((readU8(packed + j) >> 6) << 4));
+}

@@ -1,0 +1,95 @@
+#version 450
+
+// Rounds matmul input rows the way the CPU backend converts them for the weight type (ggml's
+// vec_dot_type; compute/cpu/ActivationQuant.cpp and VecDot.cpp), so that the GPU multiplies the same
+// values: Q8_0 blocks of 32 (the default), Q8_1 (INPUT_Q8_1: Q8_0 plus each block's s = d * Σ q as
+// a half, for the weight formats with a minimum), Q8_K blocks of 256 (INPUT_Q8_K), F16 or BF16
+// (INPUT_F16, INPUT_BF16). The values are written back as floats d * q (exact for the half scales),
+// so the matmul shaders keep their float arithmetic; only summation order separates them from the
+// CPU's integer dot products. One invocation per block (per element for F16 / BF16).
+// Output row r starts at r * outStride: `columns` floats, then (Q8_1) one s per block (matmul_input.glsl).
+
+layout(local_size_x = 64) in;
+
+layout(std430, set = 0, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, set = 0, binding = 1) writeonly buffer Output { float y[]; };
+
+layout(push_constant) uniform Parameters {
+    uint columns;
+    uint rows;
+    uint outStride;
+};
+
+#include "exact_divide.glsl"
+#include "grid.glsl"
+#include "half.glsl"
+
+#if defined(INPUT_Q8_K)
+#define BLOCK 256u
+#elif defined(INPUT_F16) || defined(INPUT_BF16)
+#define BLOCK 1u
+#else
+#define BLOCK 32u
+#endif
+
+void main()
+{
+    const uint blocksPerRow = columns / BLOCK;
+    const uint item = flatInvocationIndex();
+    if (item >= rows * blocksPerRow)
+        return;
+    const uint row = item / blocksPerRow;
+    const uint block = item % blocksPerRow;
+    const uint from = row * columns + block * BLOCK;
+    const uint to = row * outStride + block * BLOCK;
+#if defined(INPUT_F16)
+    y[to] = halfToFloat(floatToHalf(x[from]));
+#elif defined(INPUT_BF16)
+    // quant::floatToBf16: round to nearest even, NaN kept quiet.
+    const uint bits = floatBitsToUint(x[from]);
+    const uint rounded = (bits & 0x7fffffffu) > 0x7f800000u ? bits | 0x400000u : bits + 0x7fffu + ((bits >> 16) & 1u);
+    y[to] = uintBitsToFloat(rounded & 0xffff0000u);
+#elif defined(INPUT_Q8_K)
+    // quantize_row_q8_K_ref: the first element of largest magnitude maps to -127.
+    float amax = 0.0;
+    float largest = 0.0;
+    for (uint j = 0u; j < BLOCK; ++j) {
+        const float value = x[from + j];
+        if (abs(value) > amax) {
+            amax = abs(value);
+            largest = value;
+        }
+    }
+    if (amax == 0.0) {
+        for (uint j = 0u; j < BLOCK; ++j)
+            y[to + j] = 0.0;
+        return;
+    }
+    const float inverseMagnitude = exactDivide(127.0, amax);
+    const float inverseScale = largest > 0.0 ? -inverseMagnitude : inverseMagnitude;
+    const float d = sign(inverseScale) * exactDivide(1.0, inverseMagnitude);
+    for (uint j = 0u; j < BLOCK; ++j) {
+        precise const float scaled = inverseScale * x[from + j];
+        y[to + j] = d * min(127.0, roundEven(scaled));
+    }
+#else
+    // llama.cpp's AVX2 quantize_row_q8_0 / q8_1: multiplier 127 / amax, nearest even, half scale.
+    float amax = 0.0;
+    for (uint j = 0u; j < BLOCK; ++j)
+        amax = max(amax, abs(x[from + j]));
+    const float d = exactDivide(amax, 127.0);
+    const float multiplier = amax != 0.0 ? exactDivide(127.0, amax) : 0.0;
+    const float roundedD = halfToFloat(floatToHalf(d));
+    int sum = 0;
+    for (uint j = 0u; j < BLOCK; ++j) {
+        precise const float scaled = x[from + j] * multiplier;
+        const float q = roundEven(scaled);
+        sum += int(q);
+        y[to + j] = roundedD * q;
+    }
+#if defined(INPUT_Q8_1)
+    precise const float s = d * float(sum); // the unrounded d, as ggml
+    y[row * outStride + columns + block] = halfToFloat(floatToHalf(s));
+#endif
+#endif
+}

@@ -1,0 +1,279 @@
+// Vulkan matmul and embedding lookup against the CPU backend and an exact reference, for every
+// weight type, on sizes that leave partial workgroups, tiles and windows.
+
+#include "BackendPair.h"
+
+#include "quant/Dequantize.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+using namespace glassbox;
+using namespace glassbox::test;
+using gguf::TensorType;
+
+Q_DECLARE_METATYPE(gguf::TensorType)
+
+namespace
+{
+
+struct TypeCase {
+    const char *name;
+    TensorType type;
+    std::size_t block; // columns of one block (the float types: any; 8 is one dequantization unit)
+    // Tolerance against the exact product of the weight and the F32 x, relative to sum_k |w_k x_k| of
+    // each output. Both backends round x to the type llama.cpp pairs with the weight (F16/BF16 for
+    // those, Q8_0/Q8_K for the block formats; shaders/quantize_input.comp), so the bound is the
+    // worst-case effect of that rounding: 2^-11 for F16, 2^-8 for BF16, and half a quantization
+    // step, max|x| / 254 per block, for the 8-bit formats, which relative to the mean |x| of uniform
+    // data (max / 2) is under 1e-2.
+    double exactTolerance;
+};
+
+const TypeCase kTypes[] = {
+    {"F32", TensorType::F32, 8, 1e-5},
+    {"F16", TensorType::F16, 8, 1e-3},
+    {"BF16", TensorType::BF16, 8, 5e-3},
+    {"Q8_0", TensorType::Q8_0, 32, 1e-2},
+    {"Q4_0", TensorType::Q4_0, 32, 1e-2},
+    {"Q4_1", TensorType::Q4_1, 32, 1e-2},
+    {"Q5_0", TensorType::Q5_0, 32, 1e-2},
+    {"Q5_1", TensorType::Q5_1, 32, 1e-2},
+    {"Q2_K", TensorType::Q2_K, 256, 1e-2},
+    {"Q3_K", TensorType::Q3_K, 256, 1e-2},
+    {"Q4_K", TensorType::Q4_K, 256, 1e-2},
+    {"Q5_K", TensorType::Q5_K, 256, 1e-2},
+    {"Q6_K", TensorType::Q6_K, 256, 1e-2},
+};
+
+// Tolerance against the CPU, relative to sum_k |w_k x_k|: both multiply the same rounded values,
+// so only the order of the float additions (and, for Q8_K, the rounding of d * q) separates them,
+// a few float epsilons (6e-8) for these lengths.
+constexpr double kCpuTolerance = 1e-6;
+
+bool isFloat(TensorType type)
+{
+    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16;
+}
+
+std::vector<float> dequantized(const WeightData &data, std::size_t rows, std::size_t cols)
+{
+    std::vector<float> values(rows * cols);
+    const std::size_t rowBytes = data.bytes.size() / rows;
+    for (std::size_t r = 0; r < rows; ++r)
+        quant::dequantizeRow(data.info.type, data.bytes.data() + r * rowBytes, values.data() + r * cols, std::int64_t(cols));
+    return values;
+}
+
+// Largest |actual - expected| / sum_k |w_k x_k| over the outputs (out[t][r] = w[r] · x[t]): the
+// rounding error of a dot product scales with that sum, not with the (possibly cancelled) result.
+double dotError(const std::vector<float> &actual, const std::vector<float> &expected, const std::vector<float> &w, const std::vector<float> &x, std::size_t cols)
+{
+    const std::size_t rows = w.size() / cols, tokens = x.size() / cols;
+    double worst = 0;
+    for (std::size_t t = 0; t < tokens; ++t)
+        for (std::size_t r = 0; r < rows; ++r) {
+            double magnitude = 1e-30;
+            for (std::size_t k = 0; k < cols; ++k)
+                magnitude += std::abs(double(w[r * cols + k]) * x[t * cols + k]);
+            worst = std::max(worst, std::abs(double(actual[t * rows + r]) - expected[t * rows + r]) / magnitude);
+        }
+    return worst;
+}
+
+std::vector<float> exactProduct(const std::vector<float> &w, const std::vector<float> &x, std::size_t cols)
+{
+    const std::size_t rows = w.size() / cols, tokens = x.size() / cols;
+    std::vector<float> out(rows * tokens);
+    for (std::size_t t = 0; t < tokens; ++t)
+        for (std::size_t r = 0; r < rows; ++r) {
+            double sum = 0;
+            for (std::size_t k = 0; k < cols; ++k)
+                sum += double(w[r * cols + k]) * x[t * cols + k];
+            out[t * rows + r] = float(sum);
+        }
+    return out;
+}
+
+// Halves in [-127, 127] with -127 and 127 in every 32 elements: the 8-bit formats' scale is then 1
+// (127 / amax, and -127 / the first largest for Q8_K), so every x.5 is a rounding tie.
+std::vector<float> tiedFloats(std::size_t count)
+{
+    std::mt19937 generator(13);
+    std::uniform_int_distribution<int> distribution(-254, 254);
+    std::vector<float> values(count);
+    for (std::size_t i = 0; i < count; ++i)
+        values[i] = i % 32 == 3 ? -127.0f : i % 32 == 20 ? 127.0f : float(distribution(generator)) / 2.0f;
+    return values;
+}
+
+} // namespace
+
+class VulkanMatmulTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!BackendPair::vulkanAvailable()) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL("No Vulkan device in CI");
+            QSKIP("No Vulkan device: install a driver (Mesa lavapipe works) to run the Vulkan tests");
+        }
+        m_pair = std::make_unique<BackendPair>();
+    }
+
+    void matmulMatchesCpu_data()
+    {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("tokens");
+        QTest::addColumn<int>("outputs");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<double>("exactTolerance");
+        QTest::addColumn<bool>("ties");
+        for (const TypeCase &c : kTypes) {
+            // The float types also get rows that end inside a dequantization unit.
+            const int several = int(isFloat(c.type) ? 35 : 3 * c.block);
+            const int one = int(c.block);
+            const struct {
+                int tokens, outputs, cols;
+            } shapes[] = {{1, 1, one}, {1, 257, several}, {4, 13, several}, {7, 13, one}, {33, 257, several}, {2, 5, 3}};
+            for (const auto &s : shapes) {
+                if (s.cols == 3 && !isFloat(c.type))
+                    continue;
+                QTest::addRow("%s %dx%dx%d", c.name, s.tokens, s.outputs, s.cols) << c.type << s.tokens << s.outputs << s.cols << c.exactTolerance << false;
+            }
+            // Decode and prefill with x values whose quantization is a tie.
+            for (const int tokens : {3, 40})
+                QTest::addRow("%s %dx13x%d ties", c.name, tokens, several) << c.type << tokens << 13 << several << c.exactTolerance << true;
+        }
+    }
+
+    void matmulMatchesCpu()
+    {
+        QFETCH(TensorType, type);
+        QFETCH(int, tokens);
+        QFETCH(int, outputs);
+        QFETCH(int, cols);
+        QFETCH(double, exactTolerance);
+        QFETCH(bool, ties);
+        const auto values = randomFloats(std::size_t(outputs) * cols, 11);
+        const WeightData data = BackendPair::weightData(type, values, outputs, cols);
+        const TensorPair weight = m_pair->weight(data);
+        const auto xValues = ties ? tiedFloats(std::size_t(tokens) * cols) : randomFloats(std::size_t(tokens) * cols, 12);
+        const TensorPair x = m_pair->input(xValues, tokens, cols);
+        const TensorPair out = m_pair->create(TensorType::F32, tokens, outputs);
+        m_pair->cpu.matmul(*weight.cpu, *x.cpu, *out.cpu);
+        m_pair->gpu.matmul(*weight.gpu, *x.gpu, *out.gpu);
+        const auto [actual, expected] = m_pair->results(out);
+
+        // The GPU computes with the dequantized weight and x rounded as the CPU rounds it: only that
+        // rounding separates it from the exact product, and only float rounding from the CPU.
+        const auto w = dequantized(data, outputs, cols);
+        const double exactError = dotError(actual, exactProduct(w, xValues, cols), w, xValues, cols);
+        QVERIFY2(exactError < exactTolerance, qPrintable(QStringLiteral("error against the exact product %1").arg(exactError)));
+        const double cpuError = dotError(actual, expected, w, xValues, cols);
+        QVERIFY2(cpuError < kCpuTolerance, qPrintable(QStringLiteral("error against the CPU %1").arg(cpuError)));
+    }
+
+    void embedMatchesCpu_data()
+    {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("cols");
+        for (const TypeCase &c : kTypes) {
+            QTest::addRow("%s one block", c.name) << c.type << int(c.block);
+            QTest::addRow("%s several blocks", c.name) << c.type << int(isFloat(c.type) ? 37 : 5 * c.block);
+        }
+    }
+
+    void embedMatchesCpu()
+    {
+        QFETCH(TensorType, type);
+        QFETCH(int, cols);
+        const std::size_t rows = 41;
+        const WeightData data = BackendPair::weightData(type, randomFloats(rows * cols, 21, -2.0f, 2.0f), rows, cols);
+        const TensorPair table = m_pair->weight(data);
+        const std::vector<std::int32_t> tokens = {7, 0, 40, 7, 13, 7, 1, 39, 0};
+        const TensorPair out = m_pair->create(TensorType::F32, tokens.size(), cols);
+        m_pair->cpu.embed(*table.cpu, tokens, *out.cpu);
+        m_pair->gpu.embed(*table.gpu, tokens, *out.gpu);
+        const auto [actual, expected] = m_pair->results(out);
+        // Same arithmetic as the CPU; only a fused multiply-add (d * q + m) may round differently.
+        double worst = 0, largest = 1e-30;
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            worst = std::max(worst, std::abs(double(actual[i]) - expected[i]));
+            largest = std::max(largest, std::abs(double(expected[i])));
+        }
+        QVERIFY2(worst <= 1e-6 * largest, qPrintable(QStringLiteral("max difference %1 (largest value %2)").arg(worst).arg(largest)));
+    }
+
+    void embedRejectsBadTokens()
+    {
+        const WeightData data = BackendPair::weightData(TensorType::Q8_0, randomFloats(4 * 32, 3), 4, 32);
+        const TensorPair table = m_pair->weight(data);
+        const TensorPair out = m_pair->create(TensorType::F32, 1, 32);
+        const std::int32_t tooLarge[] = {4};
+        const std::int32_t negative[] = {-1};
+        QVERIFY_THROWS_EXCEPTION(Error, m_pair->gpu.embed(*table.gpu, tooLarge, *out.gpu));
+        QVERIFY_THROWS_EXCEPTION(Error, m_pair->gpu.embed(*table.gpu, negative, *out.gpu));
+    }
+
+    // A weight larger than one binding (lavapipe: 128 MiB) is used window by window, by matmul in
+    // both its decode and prefill shaders and by embed.
+    void weightLargerThanOneBinding()
+    {
+        const std::size_t rows = 33000, cols = 1024; // 135 MB of F32
+        const WeightData data = BackendPair::weightData(TensorType::F32, randomFloats(rows * cols, 31), rows, cols);
+        if (data.bytes.size() <= m_pair->gpu.context().info().maxStorageBufferRange)
+            QSKIP("This device binds the whole weight at once");
+        const TensorPair weight = m_pair->weight(data);
+        QVERIFY(vulkan::vulkanTensor(*weight.gpu).windows().size() > 1);
+        for (const std::size_t tokens : {std::size_t(1), std::size_t(6)}) {
+            const TensorPair x = m_pair->input(randomFloats(tokens * cols, 32), tokens, cols);
+            const TensorPair out = m_pair->create(TensorType::F32, tokens, rows);
+            m_pair->cpu.matmul(*weight.cpu, *x.cpu, *out.cpu);
+            m_pair->gpu.matmul(*weight.gpu, *x.gpu, *out.gpu);
+            const auto [actual, expected] = m_pair->results(out);
+            // Dot products of 1024 terms of magnitude ~10: a floor of 1 leaves room for float rounding.
+            QVERIFY2(maxRelativeError(actual, expected, 1.0) < 1e-4, qPrintable(QString::number(maxRelativeError(actual, expected, 1.0))));
+        }
+        const std::vector<std::int32_t> tokens = {32999, 5, 20000, 32999};
+        const TensorPair out = m_pair->create(TensorType::F32, tokens.size(), cols);
+        m_pair->cpu.embed(*weight.cpu, tokens, *out.cpu);
+        m_pair->gpu.embed(*weight.gpu, tokens, *out.gpu);
+        const auto [actual, expected] = m_pair->results(out);
+        QCOMPARE(actual, expected);
+    }
+
+    // Logits-sized outputs (tokens × a large vocabulary) are written window by window too.
+    void outputLargerThanOneBinding()
+    {
+        const std::size_t rows = 262144, cols = 8, tokens = 130; // 136 MB of output
+        if (tokens * rows * sizeof(float) <= m_pair->gpu.context().info().maxStorageBufferRange)
+            QSKIP("This device binds the whole output at once");
+        const WeightData data = BackendPair::weightData(TensorType::F32, randomFloats(rows * cols, 41), rows, cols);
+        const TensorPair weight = m_pair->weight(data);
+        const TensorPair x = m_pair->input(randomFloats(tokens * cols, 42), tokens, cols);
+        const TensorPair out = m_pair->create(TensorType::F32, tokens, rows);
+        QVERIFY(vulkan::vulkanTensor(*out.gpu).windows().size() > 1);
+        m_pair->cpu.matmul(*weight.cpu, *x.cpu, *out.cpu);
+        m_pair->gpu.matmul(*weight.gpu, *x.gpu, *out.gpu);
+        const auto [actual, expected] = m_pair->results(out);
+        QVERIFY2(maxRelativeError(actual, expected, 0.1) < 1e-4, qPrintable(QString::number(maxRelativeError(actual, expected, 0.1))));
+    }
+
+    void cleanupTestCase()
+    {
+        m_pair.reset();
+    }
+
+private:
+    std::unique_ptr<BackendPair> m_pair;
+};
+
+QTEST_GUILESS_MAIN(VulkanMatmulTest)
+#include "VulkanMatmulTest.moc"

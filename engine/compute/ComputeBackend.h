@@ -66,6 +66,9 @@ struct RopeParams {
 struct AttentionParams {
     float scale = 1.0f;
     float softcap = 0.0f; // 0: none
+    // Scale the query rather than Q·K, as llama.cpp does for Gemma: an F16 K cache then rounds the
+    // scaled query to F16, which differs where it falls into F16's subnormals.
+    bool scaleQuery = false;
     std::size_t window = 0; // 0: unlimited
     bool causal = true;
 };

@@ -24,6 +24,7 @@ struct ArchitectureTraits {
     bool fusedGateUp = false; // ffn_up holds the gate then the up projection, no ffn_gate (Phi-3)
     bool headNorms = false; // RMSNorm of each query and key head: attn_q_norm, attn_k_norm (Gemma 3)
     bool postNorms = false; // RMSNorm of each block's output before the residual add (Gemma 2/3)
+    bool scaleQuery = false; // the attention scale multiplies the query, not Q·K (llama.cpp's Gemma graphs)
     Activation activation = Activation::SwiGlu;
     // Sliding-window attention in all but every n-th layer (layer i is global when
     // i % n == n - 1); 0: every layer is global.

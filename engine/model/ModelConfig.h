@@ -62,6 +62,7 @@ struct ModelConfig {
     {
         return {.scale = attentionScale,
                 .softcap = attentionSoftcap,
+                .scaleQuery = traits.scaleQuery,
                 .window = isSlidingLayer(layer) ? slidingWindow : 0,
                 .causal = !traits.encoder};
     }

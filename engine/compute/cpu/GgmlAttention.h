@@ -23,6 +23,7 @@ struct AttentionHead {
     std::size_t end;
     float scale;
     float softcap; // 0: none
+    bool scaleQuery; // the scale multiplies the query (llama.cpp's Gemma graphs), not the products
     bool halfKeys; // an F16 K cache: ggml rounds the query to F16 first
     bool halfValues; // an F16 V cache: ggml rounds the probabilities to F16 first
     bool batch; // more than one query row: llamafile's tinyBLAS takes the products
@@ -40,12 +41,15 @@ public:
         m_offset = head.first - head.first % VecDotBlocks::kBlock;
         const std::size_t padded = (head.end + VecDotBlocks::kBlock - 1) / VecDotBlocks::kBlock * VecDotBlocks::kBlock;
         m_probabilities.assign(padded - m_offset, -std::numeric_limits<float>::infinity());
-        if (head.halfKeys) {
+        if (head.halfKeys || head.scaleQuery) {
             m_query.resize(head.headDim);
-            for (std::size_t i = 0; i < head.headDim; ++i)
-                m_query[i] = quant::halfToFloat(quant::floatToHalf(query[i]));
+            for (std::size_t i = 0; i < head.headDim; ++i) {
+                const float q = head.scaleQuery ? query[i] * head.scale : query[i];
+                m_query[i] = head.halfKeys ? quant::halfToFloat(quant::floatToHalf(q)) : q;
+            }
             query = m_query.data();
         }
+        const float scale = head.scaleQuery ? 1.0f : head.scale;
         // K·q: ggml_vec_dot_f32/f16 per row; for F16 keys and a batch, tinyBLAS (it needs a
         // multiple of 8, and takes F16 only: an F32 query is not converted for it).
         const bool tinyBlas = head.halfKeys && head.batch && head.headDim % kLanes == 0;
@@ -54,7 +58,7 @@ public:
             const float dot = tinyBlas ? tinyBlasDot(key, query, head.headDim)
                 : head.halfKeys        ? vecDotF16(key, query, head.headDim)
                                        : vecDotF32(key, query, head.headDim);
-            const float score = dot * head.scale;
+            const float score = dot * scale;
             m_probabilities[t - m_offset] = head.softcap > 0.0f ? head.softcap * std::tanh(score / head.softcap) : score;
         }
         softmax(m_probabilities.data(), m_probabilities.size());

@@ -20,6 +20,16 @@
 #include <random>
 #include <vector>
 
+// In initTestCase: every Vulkan test needs a device; CI must have one (lavapipe), elsewhere it is optional.
+#define GLASSBOX_REQUIRE_VULKAN()                                                                                                  \
+    do {                                                                                                                           \
+        if (!glassbox::test::BackendPair::vulkanAvailable()) {                                                                     \
+            if (qEnvironmentVariableIsSet("CI"))                                                                                   \
+                QFAIL("no Vulkan device in CI: install mesa-vulkan-drivers (lavapipe)");                                         \
+            QSKIP("no Vulkan device: install a driver (Mesa lavapipe works) to run the Vulkan tests");                           \
+        }                                                                                                                          \
+    } while (false)
+
 namespace glassbox::test
 {
 

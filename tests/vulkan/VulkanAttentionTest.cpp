@@ -74,11 +74,7 @@ class VulkanAttentionTest : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!BackendPair::vulkanAvailable()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL("No Vulkan device in CI");
-            QSKIP("No Vulkan device: install a driver (Mesa lavapipe works) to run the Vulkan tests");
-        }
+        GLASSBOX_REQUIRE_VULKAN();
     }
 
     void matchesCpu_data()

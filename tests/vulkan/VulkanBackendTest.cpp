@@ -22,11 +22,7 @@ class VulkanBackendTest : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!test::BackendPair::vulkanAvailable()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL("no Vulkan device in CI: install mesa-vulkan-drivers (lavapipe)");
-            QSKIP("no Vulkan device");
-        }
+        GLASSBOX_REQUIRE_VULKAN();
         QVERIFY(m_cacheDir.isValid());
         qputenv("GLASSBOX_CACHE_DIR", QFile::encodeName(m_cacheDir.path()));
         m_backend = std::make_unique<vulkan::VulkanBackend>();

@@ -119,11 +119,7 @@ class VulkanMatmulTest : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!BackendPair::vulkanAvailable()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL("No Vulkan device in CI");
-            QSKIP("No Vulkan device: install a driver (Mesa lavapipe works) to run the Vulkan tests");
-        }
+        GLASSBOX_REQUIRE_VULKAN();
         m_pair = std::make_unique<BackendPair>();
     }
 

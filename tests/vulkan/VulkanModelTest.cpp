@@ -111,11 +111,7 @@ class VulkanModelTest : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!test::BackendPair::vulkanAvailable()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL("no Vulkan device in CI: install mesa-vulkan-drivers (lavapipe)");
-            QSKIP("no Vulkan device");
-        }
+        GLASSBOX_REQUIRE_VULKAN();
     }
 
     void matchesCpu_data()

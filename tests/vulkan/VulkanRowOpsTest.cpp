@@ -41,11 +41,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!BackendPair::vulkanAvailable()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL("No Vulkan device in CI");
-            QSKIP("No Vulkan device: install a driver (Mesa lavapipe works) to run the Vulkan tests");
-        }
+        GLASSBOX_REQUIRE_VULKAN();
         m_backends = std::make_unique<BackendPair>();
     }
 

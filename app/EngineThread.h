@@ -30,6 +30,9 @@ public:
         QMetaObject::invokeMethod(m_worker, std::move(call), Qt::QueuedConnection);
     }
 
+    // The nice value of the engine's threads on Linux.
+    static constexpr int kEngineNice = 10;
+
 private:
     QThread m_thread;
     EngineWorker *m_worker;

@@ -1,5 +1,6 @@
 #include "Commands.h"
 #include "BackendArgs.h"
+#include "MemoryBandwidth.h"
 
 #include "compute/vulkan/VulkanBackend.h"
 #include "gguf/GgufFile.h"
@@ -169,17 +170,27 @@ int benchCommand(Args &args)
 
     auto *gpu = dynamic_cast<vulkan::VulkanBackend *>(backend.get());
     const std::vector<OpTime> ops = profile ? profileDecodeStep(*gpu, session, prompt) : std::vector<OpTime>();
+    // Measured after the runs, so that its buffer does not count in the peak RSS of the model.
+    const double peakRss = peakRssMib();
+    const unsigned threads = backendChoice.threads ? backendChoice.threads : std::thread::hardware_concurrency();
+    const std::uint64_t weightBytes = weightBytesPerToken(file);
+    const double bandwidth = measureReadBandwidth(threads);
+    const double bandwidthFraction = double(weightBytes) * median(decode) / bandwidth;
     if (!json) {
         if (profile)
             printProfile(ops);
-        std::printf("load %.3f s; prefill %zu: %.1f tok/s; decode %zu: %.1f tok/s (medians of %lld); peak RSS %.1f MiB\n",
+        std::printf("load %.3f s; prefill %zu: %.1f tok/s; decode %zu: %.1f tok/s (medians of %lld); peak RSS %.1f MiB\n"
+                    "decode reads %.1f MiB of weights per token: %.2f of the host's measured read bandwidth (%.1f GB/s)\n",
                     loadSeconds,
                     prefillCount,
                     median(prefill),
                     decodeCount,
                     median(decode),
                     reps,
-                    peakRssMib());
+                    peakRss,
+                    double(weightBytes) / 1048576.0,
+                    bandwidthFraction,
+                    bandwidth / 1e9);
         return 0;
     }
     JsonWriter out;
@@ -189,7 +200,7 @@ int benchCommand(Args &args)
         .key("backend")
         .value(backend->name())
         .key("threads")
-        .value(backendChoice.threads ? backendChoice.threads : std::thread::hardware_concurrency())
+        .value(threads)
         .key("kv_type")
         .value(gguf::tensorTypeName(session.kvType()))
         .key("prefill_tokens")
@@ -207,7 +218,13 @@ int benchCommand(Args &args)
         .key("decode_tokens_per_s")
         .value(median(decode))
         .key("peak_rss_mib")
-        .value(peakRssMib());
+        .value(peakRss)
+        .key("weight_bytes_per_token")
+        .value(weightBytes)
+        .key("host_read_gb_per_s")
+        .value(bandwidth / 1e9)
+        .key("decode_bandwidth_fraction")
+        .value(bandwidthFraction);
     if (gpu) {
         const auto memory = gpu->memoryUse();
         out.key("device_memory_mib")

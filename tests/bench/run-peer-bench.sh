@@ -9,7 +9,8 @@
 #              for the raw JSON; a temporary one by default)
 #
 # The two engines run alternately, one fresh process per repetition each, so load on a shared
-# machine hits both alike. Each process warms up once (untimed) before it measures.
+# machine hits both alike. Each process warms up once (untimed) before it measures. The bandwidth
+# fraction is weight bytes read per decoded token x decode tokens/s / the host's measured read bandwidth.
 set -euo pipefail
 
 CLI="${1:?usage: run-peer-bench.sh GLASSBOX_CLI MODEL.gguf [MODEL.gguf ...]}"
@@ -55,6 +56,14 @@ import json, os, statistics, sys
 
 out, threads, backend, peer_backends, models = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(","), sys.argv[5:]
 
+def fractions(name):
+    values, rep = [], 1
+    while os.path.exists(path := f"{out}/{name}.ours.{rep}.json"):
+        data = json.load(open(path))
+        values.append((data["decode_bandwidth_fraction"], data["weight_bytes_per_token"], data["host_read_gb_per_s"]))
+        rep += 1
+    return values
+
 def series(name, engine, peer_backend=None):
     prefill, decode = [], []
     rep = 1
@@ -85,4 +94,7 @@ for model in models:
         print(f"| {name} | llama.cpp {peer_backend} | {mmm(peer[0])} | {mmm(peer[1])} |")
         ratios = [statistics.median(o) / statistics.median(p) for o, p in zip(ours, peer)]
         print(f"| {name} | ratio to llama.cpp {peer_backend} | {ratios[0]:.2f} | {ratios[1]:.2f} |")
+    measured = fractions(name)
+    print(f"| {name} | glassbox decode bandwidth fraction | | {statistics.median(f for f, _, _ in measured):.3f} "
+          f"({measured[0][1] / 2**20:.1f} MiB/token, host reads {statistics.median(b for _, _, b in measured):.1f} GB/s) |")
 PY

@@ -56,6 +56,9 @@ CommandSequence::CommandSequence(VulkanContext &context)
 
 CommandSequence::~CommandSequence()
 {
+    // The device may still be reading the command buffer (a lost device returns at once).
+    if (m_submitted)
+        vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, std::numeric_limits<std::uint64_t>::max());
     if (m_queries)
         vkDestroyQueryPool(m_device, m_queries, nullptr);
     vkDestroyFence(m_device, m_fence, nullptr);
@@ -256,6 +259,12 @@ void CommandSequence::collectTimings()
 
 void CommandSequence::run()
 {
+    submit();
+    wait();
+}
+
+void CommandSequence::submit()
+{
     if (m_empty)
         return;
     if (m_recording) {
@@ -268,12 +277,21 @@ void CommandSequence::run()
     }
     check(vkResetFences(m_device, 1, &m_fence), "Resetting a fence");
     m_context.submit(m_commands, m_fence);
+    m_submitted = true;
+}
+
+void CommandSequence::wait()
+{
+    if (!m_submitted)
+        return;
+    m_submitted = false;
     check(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, std::numeric_limits<std::uint64_t>::max()), "Waiting for the GPU");
     collectTimings();
 }
 
 void CommandSequence::reset()
 {
+    wait();
     if (m_recording)
         check(vkEndCommandBuffer(m_commands), "Ending a command buffer");
     check(vkResetCommandBuffer(m_commands, 0), "Resetting a command buffer");

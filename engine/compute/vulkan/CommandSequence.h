@@ -63,6 +63,10 @@ public:
     // Submits everything recorded so far and waits; afterwards the host sees all results.
     // Throws glassbox::Error (e.g. VK_ERROR_DEVICE_LOST) when the device fails.
     void run();
+    // run() in two halves, for a host that has other work meanwhile: submit() returns at once,
+    // wait() blocks until the device is done (and does nothing if nothing was submitted).
+    void submit();
+    void wait();
     // Drops the recorded commands to record new ones.
     void reset();
 
@@ -89,6 +93,7 @@ private:
     std::vector<VkBufferView> m_views;
     bool m_recording = false;
     bool m_empty = true;
+    bool m_submitted = false;
     std::vector<Access> m_unsynchronized;
     VkPipelineStageFlags m_pendingStages = 0;
 

@@ -18,9 +18,6 @@ using gguf::TensorType;
 namespace
 {
 
-// Weights go up in slices so the staging memory stays small whatever the tensor's size.
-constexpr std::size_t kUploadSlice = 16u << 20;
-
 std::string pipelineKey(std::string_view shader, std::initializer_list<SpecializationValue> specialization)
 {
     std::string key(shader);
@@ -81,10 +78,15 @@ std::unique_ptr<Tensor> VulkanBackend::weight(const gguf::TensorInfo &info)
     if (rowBytes * rows > info.byteSize)
         throw Error("tensor " + info.name + " is shorter than its shape says");
     auto tensor = std::make_unique<VulkanTensor>(*this, info.type, rows, cols, rowBytes, true);
-    const auto *bytes = reinterpret_cast<const std::byte *>(info.data);
-    const std::size_t total = rows * rowBytes;
-    for (std::size_t offset = 0; offset < total; offset += kUploadSlice)
-        upload(m_context, tensor->buffer(), std::span(bytes + offset, std::min(kUploadSlice, total - offset)), offset);
+    const auto data = std::span(reinterpret_cast<const std::byte *>(info.data), rows * rowBytes);
+    if (tensor->buffer().mapped()) {
+        tensor->buffer().write(data);
+    } else {
+        // The copies are waited for at the next flush, before anything can read the weights.
+        if (!m_staging)
+            m_staging.emplace(m_context);
+        m_staging->upload(tensor->buffer(), data);
+    }
     return tensor;
 }
 
@@ -125,6 +127,8 @@ void VulkanBackend::write(Tensor &tensor, std::size_t firstRow, std::size_t coun
 
 void VulkanBackend::flush()
 {
+    if (m_staging)
+        m_staging->finish();
     m_sequence.run();
     const auto &timings = m_sequence.timings();
     m_profile.insert(m_profile.end(), timings.begin(), timings.end());

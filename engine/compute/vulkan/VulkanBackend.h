@@ -3,6 +3,7 @@
 #include "Buffer.h"
 #include "CommandSequence.h"
 #include "ComputePipeline.h"
+#include "StagingRing.h"
 #include "VulkanContext.h"
 #include "VulkanTensor.h"
 #include "compute/ComputeBackend.h"
@@ -123,6 +124,7 @@ private:
     std::optional<Buffer> m_positionBuffer; // host-visible, holding m_positions
     std::vector<std::int32_t> m_positions;
     std::optional<Buffer> m_matmulInput; // x rounded for the weight type (VulkanMatmul.cpp), grown as needed
+    std::optional<StagingRing> m_staging; // weight uploads to memory the host cannot map; made on first need
 };
 
 // The VulkanTensor behind a Tensor this backend made; throws std::logic_error for another backend's.

@@ -53,7 +53,7 @@ void check(VkResult result, std::string_view what)
     if (message.ends_with("unknown VkResult"))
         message += " " + std::to_string(static_cast<int>(result));
     if (result == VK_ERROR_DEVICE_LOST)
-        message += " (the GPU driver reset or crashed; restart the engine)";
+        message += " (the GPU driver reset or crashed; load the model again)";
     else if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY)
         message += " (not enough GPU memory; try a smaller model or context)";
     throw Error(message);

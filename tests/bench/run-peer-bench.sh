@@ -6,7 +6,8 @@
 # environment: BACKEND (cpu or vulkan: ours), PEER_BACKENDS (llama.cpp's backends to compare with,
 #              comma-separated; BACKEND by default, e.g. "vulkan,cpu"), THREADS (2), REPS (3), PEER_DIR (../shared/peer next to the repo, or /work/shared/peer),
 #              NICE (the command prefix both engines run under: "nice"; empty for none), OUT (a folder
-#              for the raw JSON; a temporary one by default)
+#              for the raw JSON; a temporary one by default), PREFILL (512) and DECODE (128): the
+#              lengths (shorter ones for engines that need many minutes per repetition)
 #
 # The two engines run alternately, one fresh process per repetition each, so load on a shared
 # machine hits both alike. Each process warms up once (untimed) before it measures. The bandwidth
@@ -23,6 +24,8 @@ BACKEND="${BACKEND:-cpu}"
 PEER_BACKENDS="${PEER_BACKENDS:-$BACKEND}"
 THREADS="${THREADS:-2}"
 REPS="${REPS:-3}"
+PREFILL="${PREFILL:-512}"
+DECODE="${DECODE:-128}"
 NICE="${NICE-nice}"
 if [ -z "${PEER_DIR:-}" ]; then
     PEER_DIR="$HERE/../../../shared/peer"
@@ -42,19 +45,19 @@ for model in "$@"; do
     name="$(basename "$model" .gguf)"
     for rep in $(seq 1 "$REPS"); do
         echo "## $name: rep $rep/$REPS: ours" >&2
-        $NICE "$CLI" bench --model "$model" --backend "$BACKEND" -p 512 -n 128 --reps 1 --threads "$THREADS" --json >"$OUT/$name.ours.$rep.json"
+        $NICE "$CLI" bench --model "$model" --backend "$BACKEND" -p "$PREFILL" -n "$DECODE" --reps 1 --threads "$THREADS" --json >"$OUT/$name.ours.$rep.json"
         echo "## $name: rep $rep/$REPS: llama.cpp" >&2
-        $NICE node "$PEER_DIR/bench.mjs" "$model" --backends "$PEER_BACKENDS" --reps 1 --threads "$THREADS" --prefill 512 --decode 128 \
+        $NICE node "$PEER_DIR/bench.mjs" "$model" --backends "$PEER_BACKENDS" --reps 1 --threads "$THREADS" --prefill "$PREFILL" --decode "$DECODE" \
             --out "$OUT/$name.peer.$rep.json" >"$OUT/$name.peer.$rep.log" 2>&1 \
             || { echo "peer failed, see $OUT/$name.peer.$rep.log" >&2; exit 1; }
     done
 done
 
 echo "raw results: $OUT" >&2
-python3 - "$OUT" "$THREADS" "$BACKEND" "$PEER_BACKENDS" "$@" <<'PY'
+python3 - "$OUT" "$THREADS" "$BACKEND" "$PEER_BACKENDS" "$PREFILL" "$DECODE" "$@" <<'PY'
 import json, os, statistics, sys
 
-out, threads, backend, peer_backends, models = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(","), sys.argv[5:]
+out, threads, backend, peer_backends, prefill_n, decode_n, models = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(","), sys.argv[5], sys.argv[6], sys.argv[7:]
 
 def fractions(name):
     values, rep = [], 1
@@ -83,7 +86,7 @@ def mmm(values):
     return f"{min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f}"
 
 print(f"glassbox on {backend}, CPU threads {threads}; tokens/s as min / median / max over fresh processes; ratio = median ours / median llama.cpp\n")
-print("| model | engine | prefill 512 tok/s | decode 128 tok/s |")
+print(f"| model | engine | prefill {prefill_n} tok/s | decode {decode_n} tok/s |")
 print("|---|---|---|---|")
 for model in models:
     name = os.path.basename(model).removesuffix(".gguf")

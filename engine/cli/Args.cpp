@@ -80,8 +80,8 @@ gguf::TensorType Args::kvCacheType()
 {
     const std::string name = option("--kv-type").value_or("f16");
     const auto type = gguf::tensorTypeFromName(name);
-    if (type != gguf::TensorType::F16 && type != gguf::TensorType::F32)
-        throw Error("--kv-type: the KV cache holds f16 or f32 elements, not '" + name + "'");
+    if (type != gguf::TensorType::F16 && type != gguf::TensorType::F32 && type != gguf::TensorType::Q8_0)
+        throw Error("--kv-type: the KV cache holds f16, f32 or q8_0 elements, not '" + name + "'");
     return *type;
 }
 

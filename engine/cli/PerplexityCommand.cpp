@@ -53,7 +53,7 @@ void writeJson(const inspect::PerplexityResult &result, std::size_t window, std:
 
 } // namespace
 
-// perplexity --model FILE --file TEXT [--ctx N] [--stride S] [--kv-type f16|f32] [--backend cpu|vulkan] [--device N] [--threads N] [--json]
+// perplexity --model FILE --file TEXT [--ctx N] [--stride S] [--kv-type f16|f32|q8_0] [--backend cpu|vulkan] [--device N] [--threads N] [--json]
 int perplexityCommand(Args &args)
 {
     const std::string modelPath = args.required("--model");

@@ -9,8 +9,8 @@ KvCache::KvCache(compute::ComputeBackend &backend, std::size_t layers, std::size
     : m_capacity(capacity)
     , m_type(type)
 {
-    if (type != gguf::TensorType::F16 && type != gguf::TensorType::F32)
-        throw Error("the KV cache can be F16 or F32, not " + std::string(gguf::tensorTypeName(type)));
+    if (type != gguf::TensorType::F16 && type != gguf::TensorType::F32 && type != gguf::TensorType::Q8_0)
+        throw Error("the KV cache can be F16, F32 or Q8_0, not " + std::string(gguf::tensorTypeName(type)));
     if (capacity == 0)
         throw Error("the KV cache needs room for at least one position");
     for (std::size_t i = 0; i < layers; ++i) {

@@ -1,6 +1,7 @@
 #include "Session.h"
 
 #include "model/Transformer.h"
+#include "quant/BlockLayouts.h"
 #include "util/Error.h"
 
 #include <algorithm>
@@ -17,12 +18,21 @@ std::size_t contextFor(const model::Transformer &model, const Session::Options &
     return options.contextLength ? options.contextLength : model.config().contextLength;
 }
 
+gguf::TensorType cacheTypeFor(const model::Transformer &model, const Session::Options &options)
+{
+    // Q8_0 blocks must not straddle two heads.
+    if (options.kvType == gguf::TensorType::Q8_0 && model.config().headDim % quant::kQK != 0)
+        throw Error("a Q8_0 KV cache needs a head size that is a multiple of 32; this model's is " + std::to_string(model.config().headDim)
+                    + " (use F16)");
+    return options.kvType;
+}
+
 } // namespace
 
 Session::Session(model::Transformer &model, const Options &options)
     : m_model(model)
     , m_options(options)
-    , m_cache(model.backend(), model.config().layers, contextFor(model, options), model.config().kvWidth(), options.kvType)
+    , m_cache(model.backend(), model.config().layers, contextFor(model, options), model.config().kvWidth(), cacheTypeFor(model, options))
 {
     if (m_options.batchSize == 0)
         throw Error("the prompt batch size must be at least 1");

@@ -1,5 +1,6 @@
 #include "CpuBackend.h"
 
+#include "compute/cpu/ActivationQuant.h"
 #include "compute/cpu/CpuKernels.h"
 #include "compute/cpu/GgmlAttention.h"
 #include "compute/cpu/HalfFloats.h"
@@ -47,6 +48,10 @@ public:
     {
     }
 
+    std::size_t rowBytes() const
+    {
+        return m_rowBytes;
+    }
     const std::uint8_t *row(std::size_t r) const
     {
         return m_data + r * m_rowBytes;
@@ -101,13 +106,21 @@ const float *floatRow(const CpuTensor &tensor, std::size_t r, float *buffer)
     return buffer;
 }
 
-// `count` elements of row r from column `col` of an F32 or F16 tensor, as floats.
+// `count` elements of row r from column `col` of a cache tensor (F32, F16, or Q8_0 from and for
+// whole blocks), as floats.
 const float *floatSlice(const CpuTensor &tensor, std::size_t r, std::size_t col, std::size_t count, float *buffer)
 {
-    if (tensor.type() == TensorType::F32)
+    switch (tensor.type()) {
+    case TensorType::F32:
         return tensor.floats(r) + col;
-    halvesToFloats(tensor.row(r) + col * sizeof(std::uint16_t), buffer, count);
-    return buffer;
+    case TensorType::F16:
+        halvesToFloats(tensor.row(r) + col * sizeof(std::uint16_t), buffer, count);
+        return buffer;
+    default:
+        require(tensor.type() == TensorType::Q8_0 && col % quant::kQK == 0 && count % quant::kQK == 0, "a cache slice");
+        quant::dequantizeRow(TensorType::Q8_0, tensor.row(r) + col / quant::kQK * sizeof(quant::BlockQ8_0), buffer, static_cast<std::int64_t>(count));
+        return buffer;
+    }
 }
 
 void requireF32(const CpuTensor &tensor, const char *what)
@@ -141,8 +154,8 @@ std::unique_ptr<Tensor> CpuBackend::weight(const gguf::TensorInfo &info)
 
 std::unique_ptr<Tensor> CpuBackend::create(TensorType type, std::size_t rows, std::size_t cols)
 {
-    if (type != TensorType::F32 && type != TensorType::F16)
-        throw std::logic_error("CpuBackend: working tensors are F32 or F16");
+    if (type != TensorType::F32 && type != TensorType::F16 && !(type == TensorType::Q8_0 && cols % quant::kQK == 0))
+        throw std::logic_error("CpuBackend: working tensors are F32 or F16, or Q8_0 of whole blocks");
     return std::make_unique<CpuTensor>(type, rows, cols, quant::rowBytes(type, static_cast<std::int64_t>(cols)));
 }
 
@@ -228,15 +241,27 @@ void CpuBackend::copyRows(const Tensor &srcTensor, std::size_t srcRow, Tensor &d
     require(src.cols() == dst.cols() && srcRow + count <= src.rows() && dstRow + count <= dst.rows(), "copyRows");
     std::vector<float> buffer(src.cols());
     for (std::size_t i = 0; i < count; ++i) {
-        const float *values = floatRow(src, srcRow + i, buffer.data());
-        if (dst.type() == TensorType::F32) {
-            std::memcpy(dst.floats(dstRow + i), values, dst.cols() * sizeof(float));
+        if (src.type() == dst.type()) {
+            std::memcpy(dst.row(dstRow + i), src.row(srcRow + i), dst.rowBytes());
             continue;
         }
-        std::uint8_t *halves = dst.row(dstRow + i);
-        for (std::size_t c = 0; c < dst.cols(); ++c) {
-            const std::uint16_t half = quant::floatToHalf(values[c]);
-            std::memcpy(halves + 2 * c, &half, sizeof half);
+        const float *values = floatRow(src, srcRow + i, buffer.data());
+        switch (dst.type()) {
+        case TensorType::F32:
+            std::memcpy(dst.floats(dstRow + i), values, dst.cols() * sizeof(float));
+            break;
+        case TensorType::F16: {
+            std::uint8_t *halves = dst.row(dstRow + i);
+            for (std::size_t c = 0; c < dst.cols(); ++c) {
+                const std::uint16_t half = quant::floatToHalf(values[c]);
+                std::memcpy(halves + 2 * c, &half, sizeof half);
+            }
+            break;
+        }
+        default:
+            // Rounded as the 8-bit activations are, so the GPU reproduces it (quantize_input.comp).
+            quantizeActivationsQ8_0(values, reinterpret_cast<quant::BlockQ8_0 *>(dst.row(dstRow + i)), dst.cols());
+            break;
         }
     }
 }

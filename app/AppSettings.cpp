@@ -99,6 +99,18 @@ void AppSettings::setContextSize(int tokens)
         Q_EMIT contextSizeChanged();
 }
 
+QString AppSettings::kvCache() const
+{
+    const QString stored = m_settings->value(QStringLiteral("engine/kvCache")).toString();
+    return stored == QLatin1String("Q8_0") ? stored : QStringLiteral("F16");
+}
+
+void AppSettings::setKvCache(const QString &type)
+{
+    if ((type == QLatin1String("F16") || type == QLatin1String("Q8_0")) && write(QStringLiteral("engine/kvCache"), type))
+        Q_EMIT kvCacheChanged();
+}
+
 QString AppSettings::dataFolder() const
 {
     if (!m_dataFolderOverride.isEmpty())

@@ -18,6 +18,7 @@ class AppSettings : public QObject
     Q_PROPERTY(int device READ device WRITE setDevice NOTIFY deviceChanged)
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY threadsChanged)
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)
+    Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY kvCacheChanged)
     Q_PROPERTY(QString dataFolder READ dataFolder WRITE setDataFolder NOTIFY dataFolderChanged)
     Q_PROPERTY(QString modelFolder READ modelFolder WRITE setModelFolder NOTIFY modelFolderChanged)
 
@@ -39,6 +40,10 @@ public:
     // Context of new sessions in tokens; 0 means the model's trained context.
     int contextSize() const;
     void setContextSize(int tokens);
+    // The KV cache's element type for new sessions: "F16" (the default) or "Q8_0" (about half the
+    // memory, slightly less exact). Other values are ignored.
+    QString kvCache() const;
+    void setKvCache(const QString &type);
     QString dataFolder() const;
     // Takes effect at the next start: the open conversation store stays where it is.
     void setDataFolder(const QString &folder);
@@ -55,6 +60,7 @@ Q_SIGNALS:
     void deviceChanged();
     void threadsChanged();
     void contextSizeChanged();
+    void kvCacheChanged();
     void dataFolderChanged();
     void modelFolderChanged();
 

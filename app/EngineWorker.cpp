@@ -101,7 +101,8 @@ void EngineWorker::load(const LoadRequest &request)
     try {
         step(0.0);
         m_file = std::make_unique<gguf::GgufFile>(request.path.toStdString());
-        Q_EMIT modelInspected(modelCard(model::ModelInfo::fromGguf(*m_file)));
+        m_kvType = request.kvType;
+        Q_EMIT modelInspected(modelCard(model::ModelInfo::fromGguf(*m_file), m_kvType));
         // Checked before the tokenizer, whose complaints about an exotic vocabulary would hide the real reason.
         if (model::architectureTraits(m_file->architecture()).encoder)
             throw Error("'" + m_file->architecture() + "' is an embedding model: it cannot chat");
@@ -150,7 +151,7 @@ void EngineWorker::makeSession(std::size_t context)
     const std::size_t trained = m_transformer->config().contextLength;
     const std::size_t length = context > 0 && trained > 0 ? std::min(context, trained) : (context > 0 ? context : trained);
     m_session.reset();
-    m_session = std::make_unique<session::Session>(*m_transformer, session::Session::Options{.contextLength = length});
+    m_session = std::make_unique<session::Session>(*m_transformer, session::Session::Options{.contextLength = length, .kvType = m_kvType});
 }
 
 void EngineWorker::unload()

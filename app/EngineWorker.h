@@ -44,6 +44,7 @@ struct LoadRequest {
     QString path;
     compute::BackendOptions backend; // a Vulkan backend that cannot start falls back to the CPU
     std::size_t context = 0; // 0: the model's trained context; never more than that
+    gguf::TensorType kvType = gguf::TensorType::F16; // of the KV cache: F16 or Q8_0
     std::stop_token stop;
 };
 
@@ -106,6 +107,7 @@ private:
     std::unique_ptr<compute::ComputeBackend> m_backend;
     std::unique_ptr<model::Transformer> m_transformer;
     std::unique_ptr<session::Session> m_session;
+    gguf::TensorType m_kvType = gguf::TensorType::F16;
     std::vector<std::string> m_tokenPieces; // filled when DRY first needs them
 };
 

@@ -13,7 +13,18 @@ namespace glassbox::app
 namespace
 {
 
-constexpr std::uint64_t kF16Bytes = 2; // the session's KV cache type
+// Bytes of one K or V cache element, in 32nds (Q8_0: 34 bytes per 32 elements).
+std::uint64_t cacheElement32nds(gguf::TensorType type)
+{
+    switch (type) {
+    case gguf::TensorType::F32:
+        return 128;
+    case gguf::TensorType::Q8_0:
+        return 34;
+    default:
+        return 64;
+    }
+}
 
 // "Q4_K ×120 (3.80 GiB), F32 ×65 (1.2 MiB)"
 QString quantMix(const model::ModelInfo &info)
@@ -34,7 +45,7 @@ int orZero(const std::optional<std::uint64_t> &value)
 
 } // namespace
 
-QVariantMap modelCard(const model::ModelInfo &info)
+QVariantMap modelCard(const model::ModelInfo &info, gguf::TensorType kvType)
 {
     return {
         {QStringLiteral("name"), QString::fromStdString(info.name)},
@@ -49,7 +60,8 @@ QVariantMap modelCard(const model::ModelInfo &info)
         {QStringLiteral("vocab"), static_cast<qint64>(info.vocabSize)},
         {QStringLiteral("tokenizer"), QString::fromStdString(info.tokenizerModel)},
         {QStringLiteral("weightBytes"), static_cast<qint64>(info.weightBytes)},
-        {QStringLiteral("kvBytesPerToken"), static_cast<qint64>(info.kvCacheBytes(1, kF16Bytes).value_or(0))},
+        {QStringLiteral("kvBytesPerToken"), static_cast<qint64>(info.kvCacheBytes(1, cacheElement32nds(kvType)).value_or(0) / 32)},
+        {QStringLiteral("kvType"), QString::fromUtf8(gguf::tensorTypeName(kvType).data())},
     };
 }
 

@@ -218,6 +218,7 @@ void ModelController::openPath(const QString &path)
         .path = m_modelPath,
         .backend = backendOptions(),
         .context = static_cast<std::size_t>(std::max(contextSize(), 0)),
+        .kvType = m_settings.kvCache() == QLatin1String("Q8_0") ? gguf::TensorType::Q8_0 : gguf::TensorType::F16,
         .stop = m_loadStop.get_token(),
     };
     m_engine.post([worker = m_engine.worker(), request] {

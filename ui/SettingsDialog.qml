@@ -6,8 +6,8 @@ import QtQuick.Dialogs
 import Glassbox 1.0
 import "Format.js" as Format
 
-// Application settings: compute device, default context size, CPU threads and folders. Each change
-// applies at once (the device and context size when the next model is loaded).
+// Application settings: compute device, KV cache type, default context size, CPU threads and
+// folders. Each change applies at once (device, KV cache and context size when the next model is loaded).
 Dialog {
     id: dialog
 
@@ -30,11 +30,24 @@ Dialog {
 
         Label { text: qsTr("Device") }
         ComboBox {
+            objectName: "deviceBox"
             Layout.fillWidth: true
             model: Settings.devices
             currentIndex: Settings.device
             onActivated: index => Settings.device = index
             Accessible.name: qsTr("Compute device")
+        }
+
+        Label { text: qsTr("KV cache") }
+        ComboBox {
+            objectName: "kvCacheBox"
+            Layout.fillWidth: true
+            model: ["F16", "Q8_0"]
+            currentIndex: Math.max(0, model.indexOf(Settings.kvCache))
+            onActivated: index => Settings.kvCache = model[index]
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("How keys and values of past tokens are kept: F16, or Q8_0 in about half the memory for a slightly less exact model (heads of 32, 64, … values)")
+            Accessible.name: qsTr("KV cache type")
         }
 
         Label { text: qsTr("Context size") }
@@ -112,7 +125,7 @@ Dialog {
             wrapMode: Label.Wrap
             font.pixelSize: 11
             color: dialog.Material.hintTextColor
-            text: qsTr("The device and context size take effect when a model is next loaded. Conversations are stored in the data folder.")
+            text: qsTr("The device, KV cache and context size take effect when a model is next loaded. Conversations are stored in the data folder.")
         }
     }
 

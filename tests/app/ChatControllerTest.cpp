@@ -104,6 +104,22 @@ private Q_SLOTS:
         QCOMPARE(core().models.contextSize(), 1024);
     }
 
+    // The KV cache setting reaches the session and the card's memory estimate; a model whose heads
+    // would split Q8_0 blocks (stories260K: 8 values per head) gets a plain error, and loads with F16.
+    void kvCacheSetting()
+    {
+        core().settings.setKvCache(QStringLiteral("Q8_0"));
+        core().models.openPath(kModel);
+        QTRY_COMPARE_WITH_TIMEOUT(core().models.state(), QStringLiteral("error"), kTimeout);
+        QVERIFY2(core().models.errorText().contains(QStringLiteral("multiple of 32")), qPrintable(core().models.errorText()));
+        QCOMPARE(core().models.card().value(QStringLiteral("kvType")).toString(), QStringLiteral("Q8_0"));
+        QCOMPARE(core().models.card().value(QStringLiteral("kvBytesPerToken")).toLongLong(), 640LL * 17 / 32); // 34 bytes per 32 values
+        core().settings.setKvCache(QStringLiteral("F16"));
+        loadModel();
+        QCOMPARE(core().models.card().value(QStringLiteral("kvType")).toString(), QStringLiteral("F16"));
+        QCOMPARE(core().models.card().value(QStringLiteral("kvBytesPerToken")).toLongLong(), 640LL);
+    }
+
     void sendsAndStreamsAReply()
     {
         loadModel();

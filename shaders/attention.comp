@@ -59,6 +59,7 @@ layout(push_constant) uniform Parameters {
     uint causal;
     uint splits;
     uint splitRows;
+    float queryScale; // see queryElement()
 };
 
 #define ATTENTION_READS_VALUES
@@ -132,7 +133,7 @@ void main()
         const uint row = firstRow + query / QUERY_HEADS;
         const uint inGroup = firstInGroup + query % QUERY_HEADS;
         const bool exists = row < rows && inGroup < GROUP && d < HEAD_DIM;
-        queries[e >> 2][e & 3] = exists ? queryElement(q[row * queryCols + (kvHead * GROUP + inGroup) * HEAD_DIM + d]) : 0.0;
+        queries[e >> 2][e & 3] = exists ? queryElement(q[row * queryCols + (kvHead * GROUP + inGroup) * HEAD_DIM + d], queryScale) : 0.0;
     }
     if (lane < QUERIES) {
         runningMax[lane] = NEGATIVE_INFINITY;

@@ -18,10 +18,13 @@ uvec2 visibleRows(uint position, bool causal, uint window, uint cacheRows)
     return uvec2(window > 0 && end > window ? end - window : 0, end);
 }
 
-// The CPU reference (like ggml) rounds the query to F16 before dotting it with F16 keys.
-float queryElement(float x)
+// A query element as the products see it: times queryScale (the attention scale where it scales the
+// query, as llama.cpp's Gemma graphs do, else 1), then rounded to F16 for F16 keys, as the CPU
+// reference (like ggml) rounds it.
+float queryElement(float x, float queryScale)
 {
-    return HALF_KEYS ? unpackHalf2x16(packHalf2x16(vec2(x, 0.0))).x : x;
+    precise const float scaled = x * queryScale;
+    return HALF_KEYS ? unpackHalf2x16(packHalf2x16(vec2(scaled, 0.0))).x : scaled;
 }
 
 // dot · scale, then cap · tanh(score / cap) when a soft cap is set (Gemma 2).

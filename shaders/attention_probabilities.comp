@@ -28,6 +28,7 @@ layout(push_constant) uniform Parameters {
     uint causal;
     uint captured; // heads captured per row
     uint columns; // of the output
+    float queryScale; // see queryElement()
 };
 
 #include "attention.glsl"
@@ -72,7 +73,7 @@ void main()
         if (t >= visible.x && t < visible.y) {
             float dot = 0.0;
             for (uint d = 0; d < headDim; ++d)
-                dot = fma(queryElement(q[queryAt + d]), keyElement(t * cacheCols + keyAt + d), dot);
+                dot = fma(queryElement(q[queryAt + d], queryScale), keyElement(t * cacheCols + keyAt + d), dot);
             score = attentionScore(dot, scale, softcap);
             localMax = max(localMax, score);
         }

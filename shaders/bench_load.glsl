@@ -1,5 +1,5 @@
 // Shared body of the bench_load_* shaders (tests/bench/VulkanLoadBench.cpp): how fast a shader can
-// stream a weight buffer with matmul_vector's row-per-invocation pattern (each invocation reads its
+// stream a weight buffer with matmul_rows's row-per-invocation pattern (each invocation reads its
 // own row; the lanes read different rows at the same offset). The including shader declares the
 // weight binding (binding 0) and `uvec4 loadWords(uint index)`, the 4 words from word index*4 on
 // (or LOAD_WORDS 1 and `uint loadWord(uint index)`).

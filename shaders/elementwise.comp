@@ -1,4 +1,5 @@
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 // The element-wise ops on F32 activations, one element per invocation. Which op is specialization
 // constant 1 (VulkanBackend's ElementwiseOp): each op becomes its own pipeline with the others
@@ -20,12 +21,18 @@ layout(constant_id = 1) const uint kOp = kAdd;
 
 layout(std430, set = 0, binding = 0) buffer X { float x[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Other { float other[]; };
+// GELU of every half, as the CPU backend's table holds it (bound to x for the other ops).
+layout(std430, set = 0, binding = 2) readonly buffer GeluTable { float geluTable[]; };
 
 layout(push_constant) uniform Parameters {
     uint count; // elements of x
-    uint columns; // of x, for the bias
+    uint columns; // of x, for the bias and the registers of swiglu
     float value;
 };
+
+// 0 (tensors hold fewer than 2^31 elements), which the compiler cannot know: see ggml_float.glsl.
+#define FENCE_ZERO (count >> 31)
+#include "ggml_float.glsl"
 
 // tanh to a few ulps everywhere. GLSL lets the built-in be (e^2x - 1) / (e^2x + 1), which loses all
 // relative precision near zero; this is Cephes' tanhf: a polynomial there, the exponential form beyond.
@@ -41,17 +48,24 @@ float accurateTanh(float v)
     return v < 0.0 ? -t : t;
 }
 
-// GELU with the tanh approximation, as the CPU backend (and ggml) compute it: from a table of all
-// halves, so the input and the result are rounded to half, and large |x| passes through.
+// GELU with the tanh approximation, as the CPU backend (and ggml) compute it: the input rounded to
+// half looks up the table, and large |x| passes through.
 float gelu(float v)
 {
     if (v <= -10.0)
         return 0.0;
     if (v >= 10.0)
         return v;
-    const float h = halfToFloat(floatToHalf(v));
-    const float result = 0.5 * h * (1.0 + accurateTanh(0.79788456080286535587989211986876 * h * fma(0.044715 * h, h, 1.0)));
-    return halfToFloat(floatToHalf(result));
+    return geluTable[floatToHalf(v)];
+}
+
+// silu(v) = v / (1 + exp(-v)) as ggml_vec_swiglu_f32 rounds it: ggml's exp on whole registers of 8
+// columns, the C library's on the rest of a row (GLSL's exp here, which may differ in the last bit).
+float silu(float v, uint column)
+{
+    const bool vectorized = column < columns - columns % 8;
+    const float e = vectorized ? ggmlExp(-v) : exp(-v);
+    return wideQuotient(vec2(v, 0.0), add(1.0, e));
 }
 
 void main()
@@ -78,7 +92,7 @@ void main()
         result = gelu(v);
         break;
     case kSwiglu:
-        result = v / (1.0 + exp(-v)) * other[i];
+        result = silu(v, i % columns) * other[i];
         break;
     default: // kGeglu
         result = gelu(v) * other[i];

@@ -1,8 +1,33 @@
-// How the matmul shaders read x. For the quantized and half weight types, x is not the F32 input
-// itself but its rounding by quantize_input.comp (what the CPU backend multiplies with): row t starts
-// at t * xStride; for the formats with a minimum (FORMAT_BLOCK_MINIMUM: Q4_1, Q5_1) the row's floats
-// are followed by each block's sum s, and the weight's minimum m is taken per block as m * s like the
-// CPU does (s is rounded to a half, so it differs from the sum of the rounded x values).
+// How the matmul shaders read x (binding 1). For the quantized and half weight types, x is not the
+// F32 input itself but its rounding by quantize_input.comp (what the CPU backend multiplies with):
+// row t starts at t * xStride; for the formats with a minimum (FORMAT_BLOCK_MINIMUM: Q4_1, Q5_1) the
+// row's floats are followed by each block's sum s, and the weight's minimum m is taken per block as
+// m * s like the CPU does (s is rounded to a half, so it differs from the sum of the rounded x values).
+// INPUT_TEXELS (matmul_rows.comp, CPU drivers): x is read as rgba32ui texels, four floats per load,
+// since lavapipe loads a storage buffer one scalar per lane even where all lanes read the same
+// address; rows then start at whole texels (xStride is a multiple of 4, VulkanMatmul.cpp).
+
+#ifdef INPUT_TEXELS
+layout(set = 0, binding = 1, rgba32ui) uniform restrict readonly uimageBuffer inputTexels;
+
+// Texel `index` of x, clamped to the binding (reads past a row's end are discarded).
+vec4 inputTexel(uint index)
+{
+    return uintBitsToFloat(imageLoad(inputTexels, min(int(index), imageSize(inputTexels) - 1)));
+}
+
+float inputAt(uint index)
+{
+    return inputTexel(index >> 2)[index & 3u];
+}
+#else
+layout(std430, set = 0, binding = 1) readonly buffer Input { float x[]; };
+
+float inputAt(uint index)
+{
+    return x[index];
+}
+#endif
 
 #ifdef FORMAT_BLOCK_MINIMUM
 #define dequantizeProducts dequantizeUnitWithoutMinimum
@@ -13,5 +38,5 @@
 // The block sum s of block `block` of the x row starting at xRow (FORMAT_BLOCK_MINIMUM only).
 float inputBlockSum(uint xRow, uint block)
 {
-    return x[xRow + columns + block];
+    return inputAt(xRow + columns + block);
 }

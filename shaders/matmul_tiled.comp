@@ -10,7 +10,6 @@
 layout(local_size_x = 64) in; // (TILE / 4)² invocations, one per 4 × 4 output block
 
 #include "formats/weights.glsl"
-layout(std430, set = 0, binding = 1) readonly buffer Input { float x[]; };
 layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 
 #include "formats/format.glsl"

@@ -7,68 +7,18 @@
 
 layout(local_size_x_id = 0, local_size_x = 32) in;
 layout(constant_id = 1) const uint ROWS = 2;
-// For CPU drivers (lavapipe): each invocation computes whole rows on its own instead. There an
-// invocation is a SIMD lane and a load at a lane-varying address costs one scalar load per lane,
-// while one the same for all lanes (x, indexed by the loop counter) is a single load: so lanes
-// should differ only in the weight row they read, and no reduction is needed.
-layout(constant_id = 2) const bool ROW_PER_INVOCATION = false;
 
 #include "reduce.glsl"
-#ifndef GLASSBOX_NO_SUBGROUPS
-#extension GL_KHR_shader_subgroup_shuffle : require
-#endif
 
 #include "formats/weights.glsl"
-layout(std430, set = 0, binding = 1) readonly buffer Input { float x[]; };
 layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 
 #include "formats/format.glsl"
 #include "matmul_push.glsl"
 #include "matmul_input.glsl"
 
-void rowPerInvocation()
-{
-    const uint row = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + gl_LocalInvocationIndex;
-    const uint token = gl_WorkGroupID.z;
-    const uint xBase = (firstToken + token) * xStride;
-    // Lanes past the end stay active (the shuffles below read every lane) on the last row.
-    const uint rowStart = min(row, weightRows - 1u) * rowBytes;
-    float sum = 0.0;
-    const uint units = columns / 8u;
-    for (uint unit = 0u; unit < units; ++unit) {
-        vec4 low, high;
-        dequantizeProducts(rowStart, unit, low, high);
-#ifdef GLASSBOX_NO_SUBGROUPS
-        const uint at = xBase + 8u * unit;
-        const vec4 xLow = vec4(x[at], x[at + 1u], x[at + 2u], x[at + 3u]);
-        const vec4 xHigh = vec4(x[at + 4u], x[at + 5u], x[at + 6u], x[at + 7u]);
-#else
-        // Every lane needs the same 8 x values: each loads one and the lanes swap them (subgroups
-        // of at least 8 lanes, see VulkanMatmul.cpp).
-        const float mine = x[xBase + 8u * unit + (gl_SubgroupInvocationID & 7u)];
-        const vec4 xLow = vec4(subgroupShuffle(mine, 0u), subgroupShuffle(mine, 1u), subgroupShuffle(mine, 2u), subgroupShuffle(mine, 3u));
-        const vec4 xHigh = vec4(subgroupShuffle(mine, 4u), subgroupShuffle(mine, 5u), subgroupShuffle(mine, 6u), subgroupShuffle(mine, 7u));
-#endif
-        sum += dot(low, xLow) + dot(high, xHigh);
-#ifdef FORMAT_BLOCK_MINIMUM
-        if (unit % (BLOCK_ELEMENTS / 8u) == 0u)
-            sum += blockMinimum(rowStart, unit / (BLOCK_ELEMENTS / 8u)) * inputBlockSum(xBase, unit / (BLOCK_ELEMENTS / 8u));
-#endif
-    }
-#ifdef FORMAT_ANY_LENGTH
-    for (uint element = units * 8u; element < columns; ++element)
-        sum += dequantizeElement(rowStart, element) * x[xBase + element];
-#endif
-    if (row < weightRows)
-        y[token * outColumns + firstWeightRow + row] = sum;
-}
-
 void main()
 {
-    if (ROW_PER_INVOCATION) {
-        rowPerInvocation();
-        return;
-    }
     const uint firstRow = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * ROWS;
     if (firstRow >= weightRows) // whole workgroups only, so the barriers below stay uniform
         return;

@@ -6,8 +6,10 @@
 // a half, for the weight formats with a minimum), Q8_K blocks of 256 (INPUT_Q8_K), F16 or BF16
 // (INPUT_F16, INPUT_BF16). The values are written back as floats d * q (exact for the half scales),
 // so the matmul shaders keep their float arithmetic; only summation order separates them from the
-// CPU's integer dot products. One invocation per block (per element for F16 / BF16).
-// Output row r starts at r * outStride: `columns` floats, then (Q8_1) one s per block (matmul_input.glsl).
+// CPU's integer dot products. INPUT_F32 copies the values as they are: CPU drivers' matmul_rows.comp
+// reads x rows at whole 16-byte texels, where an F32 input's rows need not start. One invocation
+// per block (per element for F32 / F16 / BF16). Output row r starts at r * outStride: `columns`
+// floats, then (Q8_1) one s per block (matmul_input.glsl).
 
 layout(local_size_x = 64) in;
 
@@ -26,7 +28,7 @@ layout(push_constant) uniform Parameters {
 
 #if defined(INPUT_Q8_K)
 #define BLOCK 256u
-#elif defined(INPUT_F16) || defined(INPUT_BF16)
+#elif defined(INPUT_F16) || defined(INPUT_BF16) || defined(INPUT_F32)
 #define BLOCK 1u
 #else
 #define BLOCK 32u
@@ -42,7 +44,9 @@ void main()
     const uint block = item % blocksPerRow;
     const uint from = row * columns + block * BLOCK;
     const uint to = row * outStride + block * BLOCK;
-#if defined(INPUT_F16)
+#if defined(INPUT_F32)
+    y[to] = x[from];
+#elif defined(INPUT_F16)
     y[to] = halfToFloat(floatToHalf(x[from]));
 #elif defined(INPUT_BF16)
     // quant::floatToBf16: round to nearest even, NaN kept quiet.

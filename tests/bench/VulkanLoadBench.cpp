@@ -1,6 +1,6 @@
 // How fast a shader can stream a large weight buffer on the current Vulkan device, for each way of
 // declaring it (storage buffer of uint or uvec4, uniform or storage texel buffer, subgroup-coalesced
-// reads): the bench_load_* shaders, each invocation reading one row as matmul_vector does on CPU
+// reads): the bench_load_* shaders, each invocation reading one row as matmul_rows does on CPU
 // drivers. Usage: glassbox-bench-vulkan-load [--repeats N] [--row-bytes B] [--mib M] [--only NAME]
 
 #include "compute/vulkan/Buffer.h"

@@ -25,10 +25,11 @@ namespace
 
 // Issue #5's whole-model thresholds, Vulkan against the CPU reference. Mean KL is asserted; top-1
 // agreement is asserted against a floor and reported against the target, which the quantized models
-// do not all reach yet (the GPU's attention sums in another order than ggml's, and 8-bit activation
-// rounding turns those last-bit differences into flipped quanta).
+// do not all reach yet: every op but the matmuls now rounds bit for bit as the CPU does, the matmuls
+// still differ in the last bits, and 8-bit activation rounding turns those into flipped quanta.
 constexpr double kTargetTopOneAgreement = 0.99;
 constexpr double kMinTopOneAgreement = 0.95;
+constexpr double kGemmaTopOneFloor = 0.85;
 constexpr double kMaxMeanKl = 0.005;
 // Prompts compared per model: enough positions for the thresholds to mean something (a few hundred
 // for the small models), few enough for a sanitizer build on lavapipe in CI.
@@ -167,9 +168,11 @@ private Q_SLOTS:
               topOne < kTargetTopOneAgreement ? " (below the 0.99 target)" : "",
               meanKl,
               agreement.klMax);
-        // Open in issue #5: Gemma 3 on Vulkan measured top-1 0.909 (2 of 22 positions), mean KL 0.0055.
-        QEXPECT_FAIL("gemma3", "Gemma 3 on Vulkan does not meet the thresholds yet (issue #5)", Abort);
-        QVERIFY2(topOne >= kMinTopOneAgreement, qPrintable(QStringLiteral("top-1 agreement %1").arg(topOne)));
+        // Open in issue #5: Gemma 3 on Vulkan agrees on 19 of its 22 positions (0.864; mean KL 0.0040):
+        // its GELU rounds input and output to halves, which turns the matmuls' last-bit differences
+        // into 1e-4. Its floor is what it reaches, so that a regression still fails.
+        const double floor = QTest::currentDataTag() == QByteArrayLiteral("gemma3") ? kGemmaTopOneFloor : kMinTopOneAgreement;
+        QVERIFY2(topOne >= floor, qPrintable(QStringLiteral("top-1 agreement %1").arg(topOne)));
         QVERIFY2(meanKl <= kMaxMeanKl, qPrintable(QStringLiteral("mean KL %1").arg(meanKl)));
     }
 };

@@ -29,8 +29,10 @@ constexpr std::size_t kTargetWorkgroups = 64;
 // A split covers at least this many cache rows, so the merge stays cheap next to the split's work.
 constexpr std::size_t kMinSplitRows = 128;
 
-// The push constant blocks of attention.comp, attention_merge.comp and attention_probabilities.comp.
-struct AttentionPush {
+// The push constant blocks of attention.comp, attention_exact.comp, attention_merge.comp and
+// attention_probabilities.comp; the first two start with the same fields (all 4 bytes, so nesting
+// them leaves the layout flat).
+struct AttentionShape {
     std::uint32_t rows;
     std::uint32_t heads;
     std::uint32_t cacheRows;
@@ -38,8 +40,20 @@ struct AttentionPush {
     float scale;
     float softcap;
     std::uint32_t causal;
+};
+
+struct AttentionPush {
+    AttentionShape shape;
     std::uint32_t splits;
     std::uint32_t splitRows;
+    float queryScale;
+};
+
+struct ExactPush {
+    AttentionShape shape;
+    std::uint32_t scaleQuery;
+    std::uint32_t captured;
+    std::uint32_t columns;
 };
 
 struct MergePush {
@@ -60,6 +74,7 @@ struct ProbabilitiesPush {
     std::uint32_t causal;
     std::uint32_t captured;
     std::uint32_t columns;
+    float queryScale;
 };
 
 void require(bool condition, const char *what)
@@ -72,6 +87,11 @@ std::uint32_t u32(std::size_t value)
 {
     require(value <= std::numeric_limits<std::uint32_t>::max(), "sizes beyond 32 bits");
     return static_cast<std::uint32_t>(value);
+}
+
+AttentionShape shapeOf(std::size_t rows, std::size_t heads, std::size_t cacheRows, const compute::AttentionParams &params, float scale)
+{
+    return {u32(rows), u32(heads), u32(cacheRows), u32(params.window), scale, params.softcap, params.causal ? 1u : 0u};
 }
 
 std::uint32_t isHalf(const Tensor &tensor)
@@ -143,6 +163,37 @@ void VulkanBackend::attention(const Tensor &qTensor,
         hostData[rows + j] = u32(probabilities->heads[j]);
     }
 
+    if (m_attentionKernel == AttentionKernel::Exact) {
+        require(rows <= m_context.info().maxComputeWorkGroupCount[1] && heads <= m_context.info().maxComputeWorkGroupCount[0], "too many workgroups");
+        // Scores of up to this many cache rows stay in workgroup memory (the query and the tile
+        // take the rest); longer spans recompute them.
+        const std::size_t capacity = (m_context.info().maxComputeSharedMemorySize / sizeof(float) - headDim - 2 * kWorkgroup) / 32 * 32;
+        require(capacity >= 32, "heads too wide for this device's workgroup memory");
+        const ComputePipeline &exact = pipeline("attention_exact",
+                                                {{0, u32(kWorkgroup)},
+                                                 {1, u32(headDim)},
+                                                 {2, u32(group)},
+                                                 {3, rows > 1 ? 1u : 0u},
+                                                 {4, isHalf(kCache)},
+                                                 {5, isHalf(vCache)},
+                                                 {6, u32(std::min<std::size_t>(capacity, 4096))}});
+        Buffer hostBuffer(m_context, hostData.size() * sizeof(std::uint32_t), MemoryUsage::Upload);
+        hostBuffer.write(std::as_bytes(std::span(hostData)));
+        const ExactPush push{
+            .shape = shapeOf(rows, heads, kCache.rows(), params, params.scale),
+            .scaleQuery = params.scaleQuery ? 1u : 0u,
+            .captured = u32(captured),
+            .columns = capture ? u32(capture->cols()) : 0u,
+        };
+        const BufferRange outRange = out.whole();
+        dispatch(exact,
+                 {q.whole(), kCache.whole(), vCache.whole(), hostBuffer.whole(), outRange, capture ? capture->whole() : outRange},
+                 push,
+                 {u32(heads), u32(rows), 1});
+        retire(std::move(hostBuffer));
+        return;
+    }
+
     const std::size_t quads = (headDim + 3) / 4;
     const std::size_t workgroup = std::max(kWorkgroup, (quads + 31) / 32 * 32);
     // A workgroup takes the query heads of one KV head (a large group in parts) for a block of rows:
@@ -197,16 +248,14 @@ void VulkanBackend::attention(const Tensor &qTensor,
     if (splits > 1)
         partials.emplace(m_context, rows * heads * splits * (headDim + 2) * sizeof(float), MemoryUsage::Device);
 
+    // Where the scale multiplies the query, the products are not scaled again.
+    const float productScale = params.scaleQuery ? 1.0f : params.scale;
+    const float queryScale = params.scaleQuery ? params.scale : 1.0f;
     const AttentionPush push{
-        .rows = u32(rows),
-        .heads = u32(heads),
-        .cacheRows = u32(kCache.rows()),
-        .window = u32(params.window),
-        .scale = params.scale,
-        .softcap = params.softcap,
-        .causal = params.causal ? 1u : 0u,
+        .shape = shapeOf(rows, heads, kCache.rows(), params, productScale),
         .splits = u32(splits),
         .splitRows = u32(splitRows),
+        .queryScale = queryScale,
     };
     const std::array<std::uint32_t, 3> groups{u32(kvHeads * parts), u32(rowBlocks), u32(splits)};
     dispatch(attend, {qRange, kRange, vRange, hostBuffer.whole(), partials ? partials->whole() : outRange}, push, groups);
@@ -223,11 +272,12 @@ void VulkanBackend::attention(const Tensor &qTensor,
             .headDim = u32(headDim),
             .cacheRows = u32(kCache.rows()),
             .window = u32(params.window),
-            .scale = params.scale,
+            .scale = productScale,
             .softcap = params.softcap,
             .causal = params.causal ? 1u : 0u,
             .captured = u32(captured),
             .columns = u32(capture->cols()),
+            .queryScale = queryScale,
         };
         dispatch(capturing, {qRange, kRange, hostBuffer.whole(), captureRange}, probabilitiesPush, groupsFor(rows * captured));
     }

@@ -6,7 +6,9 @@
 #include "util/Error.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 namespace glassbox::vulkan
@@ -51,6 +53,8 @@ VulkanBackend::VulkanBackend(std::optional<std::size_t> deviceIndex)
     : m_context(deviceIndex)
     , m_sequence(m_context)
 {
+    if (const char *choice = std::getenv("GLASSBOX_VK_ATTENTION"); choice && std::string_view(choice) == "online")
+        m_attentionKernel = AttentionKernel::Online;
 }
 
 VulkanBackend::~VulkanBackend()

@@ -76,6 +76,17 @@ public:
     // Submits what has been recorded and waits for it.
     void flush();
 
+    // The kernel attention() records: Exact (the default) rounds bit for bit as the CPU reference
+    // does (GgmlAttention.h), which the quantized models need to agree with it (their 8-bit
+    // activations turn last-bit differences into flipped roundings); Online (online softmax, long
+    // caches split among workgroups) costs a sixth to a tenth as much on lavapipe and differs in the
+    // last bits. GLASSBOX_VK_ATTENTION=online chooses it at start.
+    enum class AttentionKernel { Exact, Online };
+    void setAttentionKernel(AttentionKernel kernel)
+    {
+        m_attentionKernel = kernel;
+    }
+
     // Times every dispatch from now on (timestamp queries); takeProfile() hands over what was timed.
     void setProfiling(bool on);
     std::vector<CommandSequence::DispatchTime> takeProfile();
@@ -108,9 +119,6 @@ private:
     // the second grid axis (shaders compute item = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x
     // and return when item >= count).
     std::array<std::uint32_t, 3> groupsFor(std::size_t count) const;
-    // The positions of a batch as a binding of ints, for rope (and attention): a forward pass
-    // uploads them once, later calls with the same positions reuse the buffer.
-    BufferRange positionBuffer(std::span<const std::int32_t> positions);
     // Records op `op` of shaders/elementwise.comp on x; other is its second operand (x itself for
     // the unary ops), value its scalar.
     void elementwise(std::uint32_t op, compute::Tensor &x, const compute::Tensor &other, float value);
@@ -121,10 +129,10 @@ private:
     std::vector<Buffer> m_retired;
     std::vector<CommandSequence::DispatchTime> m_profile;
     MemoryUse m_memory;
-    std::optional<Buffer> m_positionBuffer; // host-visible, holding m_positions
-    std::vector<std::int32_t> m_positions;
     std::optional<Buffer> m_matmulInput; // x rounded for the weight type (VulkanMatmul.cpp), grown as needed
     std::optional<StagingRing> m_staging; // weight uploads to memory the host cannot map; made on first need
+    AttentionKernel m_attentionKernel = AttentionKernel::Exact;
+    std::optional<Buffer> m_geluTable; // the CPU backend's GELU of every half (VulkanRowOps.cpp), made on first need
 };
 
 // The VulkanTensor behind a Tensor this backend made; throws std::logic_error for another backend's.

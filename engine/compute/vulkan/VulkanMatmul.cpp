@@ -43,9 +43,14 @@ struct InputRounding {
     bool blockSums; // Q8_1: each row is followed by one sum per block (shaders/matmul_input.glsl)
 };
 
-std::optional<InputRounding> inputRounding(TensorType type)
+// CPU drivers also copy an F32 x (matmul_rows.comp reads x rows at whole texels).
+std::optional<InputRounding> inputRounding(TensorType type, bool cpu)
 {
     switch (type) {
+    case TensorType::F32:
+        if (cpu)
+            return InputRounding{"quantize_input_f32", 1, false};
+        return std::nullopt; // used as it is
     case TensorType::F16:
         return InputRounding{"quantize_input_f16", 1, false};
     case TensorType::BF16:
@@ -64,7 +69,7 @@ std::optional<InputRounding> inputRounding(TensorType type)
     case TensorType::Q6_K:
         return InputRounding{"quantize_input_q8_k", 256, false};
     default:
-        return std::nullopt; // F32: used as it is
+        return std::nullopt;
     }
 }
 
@@ -77,11 +82,25 @@ struct EmbedPush {
     std::uint32_t count;
 };
 
-// Up to this many x rows, each token streams the weight on its own (matmul_vector); more share
-// dequantized weight tiles (matmul_tiled), whose 32-token tiles would mostly idle below that.
+// On GPUs: up to this many x rows, each token streams the weight on its own (matmul_vector); more
+// share dequantized weight tiles (matmul_tiled), whose 32-token tiles would mostly idle below that.
 constexpr std::size_t kVectorTokens = 4;
 // matmul_tiled.comp's TILE.
 constexpr std::size_t kTile = 32;
+// On CPU drivers (matmul_rows.comp): the most tokens one invocation applies its weight row to, and
+// the invocations per workgroup (one SIMD pass of lavapipe's 8 lanes).
+constexpr std::size_t kRowTokens = 8;
+constexpr std::uint32_t kRowsWorkgroup = 8;
+
+// matmul_rows' tokens per invocation for `tokens` x rows: the smallest power of two covering them,
+// up to kRowTokens, so that few pipelines serve every count.
+std::uint32_t rowTokens(std::size_t tokens)
+{
+    std::uint32_t count = 1;
+    while (count < tokens && count < kRowTokens)
+        count *= 2;
+    return count;
+}
 
 // The module name suffix of a weight type's shader variant (shaders/CMakeLists.txt); F32 has none.
 std::string formatSuffix(TensorType type)
@@ -118,9 +137,8 @@ std::string formatSuffix(TensorType type)
     }
 }
 
-// How weight shaders read the weights (shaders/formats/weights.glsl): CPU drivers through a texel
-// buffer, which they load several times faster than a storage buffer; GPUs as a storage buffer.
-// (The texel variants exist beside the subgroup variants only: lavapipe has subgroups.)
+// How embed reads the weights (shaders/formats/weights.glsl): CPU drivers through a texel buffer,
+// which they load several times faster than a storage buffer; GPUs as a storage buffer.
 std::string readSuffix(const DeviceInfo &info)
 {
     return info.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? "_texels" : "";
@@ -171,11 +189,14 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
     if (x.rows() == 0 || weight.rows() == 0)
         return;
     const std::string suffix = formatSuffix(weight.type());
+    const DeviceInfo &info = m_context.info();
+    const bool cpu = info.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
     BufferRange input = x.whole();
     std::size_t xStride = x.cols();
-    if (const std::optional<InputRounding> rounding = inputRounding(weight.type())) {
+    if (const std::optional<InputRounding> rounding = inputRounding(weight.type(), cpu)) {
         require(x.cols() % rounding->block == 0, "matmul");
-        xStride = x.cols() + (rounding->blockSums ? x.cols() / rounding->block : 0);
+        // Rows at whole 16-byte texels (shaders/matmul_input.glsl).
+        xStride = (x.cols() + (rounding->blockSums ? x.cols() / rounding->block : 0) + 3) / 4 * 4;
         const std::size_t bytes = x.rows() * xStride * sizeof(float);
         // One buffer serves every matmul; the recorded barriers order its reuse.
         if (!m_matmulInput || m_matmulInput->size() < bytes) {
@@ -193,18 +214,16 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
         input = rounded;
     }
     const bool vector = x.rows() <= kVectorTokens;
-    const DeviceInfo &info = m_context.info();
+    const std::uint32_t tileTokens = rowTokens(x.rows());
 
-    // Decode: a CPU driver (lavapipe) gets one row per invocation (see matmul_vector.comp), a GPU a
-    // workgroup per two rows so that enough loads are in flight. The subgroup variant's row-per-
-    // invocation mode shares x through shuffles among 8 lanes.
-    const bool cpu = info.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    const bool subgroups = info.subgroupArithmetic && info.subgroupShuffle && info.subgroupSize >= 8;
-    const std::uint32_t vectorWorkgroup = cpu ? std::max<std::uint32_t>(8, info.subgroupSize) : 64;
-    const std::uint32_t rowsPerGroup = cpu ? vectorWorkgroup : 2;
-    const ComputePipeline &shader = vector ? pipeline("matmul_vector" + suffix + (subgroups ? readSuffix(info) : "_shared"),
-                                                      {{0, vectorWorkgroup}, {1, cpu ? 1 : rowsPerGroup}, {2, cpu ? 1u : 0u}})
-                                           : pipeline("matmul_tiled" + suffix + readSuffix(info));
+    // A CPU driver (lavapipe) gets one weight row per invocation for up to kRowTokens tokens
+    // (matmul_rows.comp). A GPU decodes with a workgroup per two rows, so that enough loads are in
+    // flight (matmul_vector.comp), and shares weight tiles in shared memory for prefill (matmul_tiled.comp).
+    constexpr std::uint32_t kVectorWorkgroup = 64;
+    constexpr std::uint32_t kVectorRows = 2;
+    const ComputePipeline &shader = cpu      ? pipeline("matmul_rows" + suffix, {{0, kRowsWorkgroup}, {1, tileTokens}})
+                                    : vector ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}})
+                                             : pipeline("matmul_tiled" + suffix);
     const std::size_t rowTileLimit = info.maxComputeWorkGroupCount[0];
 
     for (const TensorWindow &outWindow : out.windows()) {
@@ -218,8 +237,11 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
                                   u32(out.cols()),
                                   u32(xStride)};
             std::array<std::uint32_t, 3> groups;
-            if (vector) {
-                groups = groupsFor((weightWindow.rows + rowsPerGroup - 1) / rowsPerGroup);
+            if (cpu) {
+                groups = groupsFor((weightWindow.rows + kRowsWorkgroup - 1) / kRowsWorkgroup);
+                groups[2] = u32((outWindow.rows + tileTokens - 1) / tileTokens);
+            } else if (vector) {
+                groups = groupsFor((weightWindow.rows + kVectorRows - 1) / kVectorRows);
                 groups[2] = u32(outWindow.rows);
             } else {
                 // Row tiles beyond the device's grid limit fold into the third axis.

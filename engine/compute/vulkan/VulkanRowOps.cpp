@@ -1,5 +1,8 @@
 #include "VulkanBackend.h"
 
+#include "Transfer.h"
+#include "compute/cpu/CpuKernels.h"
+#include "quant/Half.h"
 #include "util/Error.h"
 
 #include <algorithm>
@@ -8,6 +11,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 // The per-row and element-wise ops: norms, rope, row copies and conversions, column slices and the
 // element-wise activations. The math follows the CPU backend (CpuKernels.cpp); the shaders say where
@@ -51,8 +55,6 @@ struct RopePush {
     std::uint32_t heads;
     std::uint32_t headDim;
     std::uint32_t pairs;
-    float step;
-    float freqScale;
     std::uint32_t neox;
 };
 struct CopyRowsPush {
@@ -132,22 +134,6 @@ RowsBinding rowsBinding(const VulkanTensor &tensor, std::size_t firstRow, std::s
 
 } // namespace
 
-BufferRange VulkanBackend::positionBuffer(std::span<const std::int32_t> positions)
-{
-    const std::size_t bytes = std::max<std::size_t>(positions.size_bytes(), sizeof(std::int32_t));
-    if (!m_positionBuffer || !std::ranges::equal(positions, m_positions)) {
-        // Recorded commands may still read the old positions: the buffer is replaced, never rewritten.
-        if (m_positionBuffer) {
-            retire(std::move(*m_positionBuffer));
-            m_positionBuffer.reset();
-        }
-        m_positionBuffer.emplace(m_context, bytes, MemoryUsage::Upload);
-        m_positionBuffer->write(std::as_bytes(positions));
-        m_positions.assign(positions.begin(), positions.end());
-    }
-    return m_positionBuffer->range(0, bytes);
-}
-
 void VulkanBackend::rmsNorm(const Tensor &x, const Tensor &gain, float eps, Tensor &out)
 {
     requireF32(x, "rmsNorm");
@@ -160,7 +146,7 @@ void VulkanBackend::rmsNorm(const Tensor &x, const Tensor &gain, float eps, Tens
     VulkanTensor &output = vulkanTensor(out);
     input.whole(); // throws for a tensor no single binding can hold
     output.whole();
-    const ComputePipeline &norm = pipeline(m_context.info().subgroupArithmetic ? "rms_norm" : "rms_norm_shared");
+    const ComputePipeline &norm = pipeline("rms_norm");
     const BufferRange gainRange = vulkanTensor(gain).whole();
     forRowChunks(m_context, input.buffer(), x.rows(), input.rowBytes(), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
         dispatch(norm, {input.buffer().range(offset, bytes), gainRange, output.buffer().range(offset, bytes)}, NormPush{u32(x.cols()), eps}, {rows, 1, 1});
@@ -177,7 +163,7 @@ void VulkanBackend::headRmsNorm(Tensor &x, std::size_t heads, const Tensor &gain
     // rms_norm over rows of one head each, in place.
     const VulkanTensor &tensor = vulkanTensor(x);
     tensor.whole();
-    const ComputePipeline &norm = pipeline(m_context.info().subgroupArithmetic ? "rms_norm" : "rms_norm_shared");
+    const ComputePipeline &norm = pipeline("rms_norm");
     const BufferRange gainRange = vulkanTensor(gain).whole();
     const std::size_t headDim = gain.cols();
     forRowChunks(m_context, tensor.buffer(), x.rows() * heads, headDim * sizeof(float), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
@@ -220,18 +206,31 @@ void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int3
     const std::size_t pairs = params.dims / 2;
     if (x.rows() == 0 || pairs == 0)
         return;
-    // On the host, with the very expression of the CPU backend, so the angles start from the same step.
+    // Cosine and sine per row and pair, on the host with the very expressions of the CPU backend
+    // (CpuKernels.cpp rope): the angle of pair i is position · step^i, stepped, times freqScale.
     const float step = std::pow(params.freqBase, -2.0f / static_cast<float>(params.dims));
+    std::vector<float> angles(x.rows() * pairs * 2);
+    for (std::size_t r = 0; r < x.rows(); ++r) {
+        float theta = static_cast<float>(positions[r]);
+        for (std::size_t i = 0; i < pairs; ++i) {
+            const float angle = theta * params.freqScale;
+            angles[(r * pairs + i) * 2] = std::cos(angle);
+            angles[(r * pairs + i) * 2 + 1] = std::sin(angle);
+            theta *= step;
+        }
+    }
+    const ComputePipeline &turn = pipeline("rope");
+    Buffer angleBuffer(m_context, angles.size() * sizeof(float), MemoryUsage::Upload);
+    angleBuffer.write(std::as_bytes(std::span(angles)));
     const RopePush push{
         .rows = u32(x.rows()),
         .heads = u32(heads),
         .headDim = u32(headDim),
         .pairs = u32(pairs),
-        .step = step,
-        .freqScale = params.freqScale,
         .neox = params.neox ? 1u : 0u,
     };
-    dispatch(pipeline("rope"), {vulkanTensor(x).whole(), positionBuffer(positions)}, push, groupsFor(groupCount(x.rows() * pairs, kRopeGroup)));
+    dispatch(turn, {vulkanTensor(x).whole(), angleBuffer.whole()}, push, groupsFor(groupCount(x.rows() * pairs, kRopeGroup)));
+    retire(std::move(angleBuffer));
 }
 
 void VulkanBackend::copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst, std::size_t dstRow, std::size_t count)
@@ -281,8 +280,23 @@ void VulkanBackend::elementwise(std::uint32_t op, Tensor &x, const Tensor &other
     const std::size_t count = x.rows() * x.cols();
     if (count == 0)
         return;
-    dispatch(pipeline("elementwise", {{1, op}}),
-             {vulkanTensor(x).whole(), vulkanTensor(other).whole()},
+    const ComputePipeline &apply = pipeline("elementwise", {{1, op}});
+    const BufferRange xRange = vulkanTensor(x).whole();
+    BufferRange table = xRange; // bound, and unread, for the ops other than GELU
+    if (op == kGelu || op == kGeglu) {
+        // GELU is a table of all halves on the CPU (as in ggml); the GPU looks up the very same table,
+        // which no tanh of its own could reproduce to the last bit.
+        if (!m_geluTable) {
+            std::vector<float> values(std::size_t(1) << 16);
+            for (std::size_t h = 0; h < values.size(); ++h)
+                values[h] = compute::kernels::gelu(quant::halfToFloat(static_cast<std::uint16_t>(h)));
+            m_geluTable.emplace(m_context, values.size() * sizeof(float), MemoryUsage::Device);
+            upload(m_context, *m_geluTable, std::as_bytes(std::span(values)));
+        }
+        table = m_geluTable->whole();
+    }
+    dispatch(apply,
+             {xRange, vulkanTensor(other).whole(), table},
              ElementwisePush{u32(count), u32(x.cols()), value},
              groupsFor(groupCount(count, kElementGroup)));
 }

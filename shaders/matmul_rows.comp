@@ -1,0 +1,101 @@
+#version 450
+
+// Matmul for CPU drivers (lavapipe), decode and prefill alike: each invocation computes one weight
+// row (output column) for TOKENS tokens, walking the row once. There an invocation is a SIMD lane,
+// shared memory, barriers and cross-lane operations are slow, and storage buffers are loaded one
+// scalar per lane: so lanes differ only in the weight row they read, in chunks of whole blocks
+// through texel loads (matmul_chunk.glsl), each chunk is dequantized once and applied to every
+// token, and x, the same for all lanes, comes four floats per texel load (matmul_input.glsl).
+// No reduction across invocations is needed.
+
+layout(local_size_x_id = 0, local_size_x = 8) in;
+layout(constant_id = 1) const uint TOKENS = 1u; // tokens per invocation (gl_WorkGroupID.z: which)
+
+#define WEIGHT_CHUNKS
+#include "formats/weights.glsl"
+layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
+
+#include "formats/format.glsl"
+#include "matmul_push.glsl"
+#define INPUT_TEXELS
+#include "matmul_input.glsl"
+#include "matmul_chunk.glsl"
+
+#define CHUNK_BLOCKS (CHUNK_UNITS * 8 / BLOCK_ELEMENTS)
+
+// Adds the products of the chunk starting at unit firstUnit of the row at byte rowStart to sums.
+// `whole`: the chunk lies within the row (every chunk but maybe the last), so nothing is checked.
+void multiplyChunk(inout float sums[TOKENS], uint rowStart, uint tileToken, uint firstUnit, const bool whole)
+{
+    loadChunk(rowStart + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
+    // w[i]: the chunk's elements 4i .. 4i + 3, zero past the row's end.
+    vec4 w[2 * CHUNK_UNITS];
+    [[unroll]] for (uint unit = 0u; unit < CHUNK_UNITS; ++unit) {
+        const uint element = 8u * (firstUnit + unit);
+        if (whole || element + 8u <= columns) {
+            dequantizeProducts(0u, unit, w[2u * unit], w[2u * unit + 1u]);
+        } else {
+            w[2u * unit] = vec4(0.0);
+            w[2u * unit + 1u] = vec4(0.0);
+#ifdef FORMAT_ANY_LENGTH
+            [[unroll]] for (uint i = 0u; i < 8u; ++i)
+                if (element + i < columns)
+                    w[2u * unit + i / 4u][i % 4u] = dequantizeElement(0u, 8u * unit + i);
+#endif
+        }
+    }
+#ifdef FORMAT_BLOCK_MINIMUM
+    float minimums[CHUNK_BLOCKS];
+    [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block)
+        minimums[block] = blockMinimum(0u, block);
+#endif
+    // Not unrolled: TOKENS copies of the chunk's products would take the driver's compiler minutes.
+    [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+        const uint xRow = (firstToken + min(tileToken + t, tokens - 1u)) * xStride;
+        float partial = 0.0;
+        [[unroll]] for (uint texel = 0u; texel < 2u * CHUNK_UNITS; ++texel) {
+            const uint element = 8u * firstUnit + 4u * texel;
+            if (whole || element + 4u <= columns) {
+                partial += dot(w[texel], inputTexel((xRow + element) / 4u));
+            }
+#ifdef FORMAT_ANY_LENGTH
+            else if (element < columns) {
+                // The row ends inside this texel: what follows it may be anything, even NaN.
+                const vec4 values = inputTexel((xRow + element) / 4u);
+                [[unroll]] for (uint i = 0u; i < 4u; ++i)
+                    if (element + i < columns)
+                        partial += w[texel][i] * values[i];
+            }
+#endif
+        }
+#ifdef FORMAT_BLOCK_MINIMUM
+        [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
+            const uint index = firstUnit * 8u / BLOCK_ELEMENTS + block;
+            if (whole || index < columns / BLOCK_ELEMENTS)
+                partial += minimums[block] * inputBlockSum(xRow, index);
+        }
+#endif
+        sums[t] += partial;
+    }
+}
+
+void main()
+{
+    const uint row = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + gl_LocalInvocationIndex;
+    const uint tileToken = gl_WorkGroupID.z * TOKENS; // the first of this invocation's tokens
+    // Lanes past the last row or token repeat it and write nothing: no branches in the hot loop.
+    const uint rowStart = min(row, weightRows - 1u) * rowBytes;
+    float sums[TOKENS];
+    for (uint t = 0u; t < TOKENS; ++t)
+        sums[t] = 0.0;
+    // Whole chunks, then the rest of the row, if any (the float formats' rows may end inside a unit).
+    const uint wholeUnits = columns / 8u / CHUNK_UNITS * CHUNK_UNITS;
+    for (uint firstUnit = 0u; firstUnit < wholeUnits; firstUnit += CHUNK_UNITS)
+        multiplyChunk(sums, rowStart, tileToken, firstUnit, true);
+    if (8u * wholeUnits < columns)
+        multiplyChunk(sums, rowStart, tileToken, wholeUnits, false);
+    if (row < weightRows)
+        for (uint t = 0u; t < TOKENS; ++t)
+            if (tileToken + t < tokens)
+                y[(tileToken + t) * outColumns + firstWeightRow + row] = sums[t];
+}

@@ -96,6 +96,9 @@ std::unique_ptr<Tensor> VulkanBackend::weight(const gguf::TensorInfo &info)
 
 std::unique_ptr<Tensor> VulkanBackend::create(TensorType type, std::size_t rows, std::size_t cols)
 {
+    // The one other type a caller may ask for: the CPU backend's Q8_0 KV cache (a user setting).
+    if (type == TensorType::Q8_0)
+        throw Error("the Vulkan backend keeps the KV cache in F16 or F32; a Q8_0 cache runs on the CPU backend only so far");
     if (type != TensorType::F32 && type != TensorType::F16)
         throw std::logic_error("VulkanBackend: working tensors are F32 or F16");
     auto tensor = std::make_unique<VulkanTensor>(*this, type, rows, cols, quant::rowBytes(type, static_cast<std::int64_t>(cols)));

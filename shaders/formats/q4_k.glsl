@@ -8,15 +8,9 @@
 
 void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
 {
-    const uint block = row + (unit >> 5) * BLOCK_BYTES;
-    const uint e = 8u * (unit & 31u);
-    const uint s = e / 32u;
-    const vec2 dm = unpackHalf2x16(readU32(block));
-    const uvec2 sm = scaleMinK4(block + 4u, s);
-    const float scale = dm.x * float(sm.x);
-    const float minimum = dm.y * float(sm.y);
-    const uint qs = block + 16u + 32u * (s / 2u) + e % 32u;
-    const uint shift = 4u * (s % 2u);
-    low = scale * vec4(nibblesOf(readU32(qs), shift)) - minimum;
-    high = scale * vec4(nibblesOf(readU32(qs + 4u), shift)) - minimum;
+    const KQuantUnit k = kQuantUnit(row, unit);
+    const uint qs = k.block + 16u + 32u * (k.s / 2u) + k.e % 32u;
+    const uint shift = 4u * (k.s % 2u);
+    low = k.scale * vec4(nibblesOf(readU32(qs), shift)) - k.minimum;
+    high = k.scale * vec4(nibblesOf(readU32(qs + 4u), shift)) - k.minimum;
 }

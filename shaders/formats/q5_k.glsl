@@ -7,18 +7,12 @@
 
 void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
 {
-    const uint block = row + (unit >> 5) * BLOCK_BYTES;
-    const uint e = 8u * (unit & 31u);
-    const uint s = e / 32u;
-    const vec2 dm = unpackHalf2x16(readU32(block));
-    const uvec2 sm = scaleMinK4(block + 4u, s);
-    const float scale = dm.x * float(sm.x);
-    const float minimum = dm.y * float(sm.y);
-    const uint qh = block + 16u + e % 32u;
-    const uint qs = block + 48u + 32u * (s / 2u) + e % 32u;
-    const uint shift = 4u * (s % 2u);
-    const uvec4 fifthLow = ((uvec4(readU32(qh)) >> (uvec4(0u, 8u, 16u, 24u) + s)) & 1u) << 4;
-    const uvec4 fifthHigh = ((uvec4(readU32(qh + 4u)) >> (uvec4(0u, 8u, 16u, 24u) + s)) & 1u) << 4;
-    low = scale * vec4(nibblesOf(readU32(qs), shift) | fifthLow) - minimum;
-    high = scale * vec4(nibblesOf(readU32(qs + 4u), shift) | fifthHigh) - minimum;
+    const KQuantUnit k = kQuantUnit(row, unit);
+    const uint qh = k.block + 16u + k.e % 32u;
+    const uint qs = k.block + 48u + 32u * (k.s / 2u) + k.e % 32u;
+    const uint shift = 4u * (k.s % 2u);
+    const uvec4 fifthLow = ((uvec4(readU32(qh)) >> (uvec4(0u, 8u, 16u, 24u) + k.s)) & 1u) << 4;
+    const uvec4 fifthHigh = ((uvec4(readU32(qh + 4u)) >> (uvec4(0u, 8u, 16u, 24u) + k.s)) & 1u) << 4;
+    low = k.scale * vec4(nibblesOf(readU32(qs), shift) | fifthLow) - k.minimum;
+    high = k.scale * vec4(nibblesOf(readU32(qs + 4u), shift) | fifthHigh) - k.minimum;
 }

@@ -8,3 +8,26 @@ uvec2 scaleMinK4(uint packed, uint j)
     const uvec2 high = uvec2((both & 0xfu) | ((readU8(packed + (j & 3u)) >> 6) << 4), (both >> 4) | ((readU8(packed + (j | 4u)) >> 6) << 4));
     return j < 4u ? low : high;
 }
+
+// Where a unit of 8 elements of a Q4_K / Q5_K row lies (its block and element e in it, sub-block s)
+// and that sub-block's d * scale and dmin * min: the start both formats share.
+struct KQuantUnit {
+    uint block;
+    uint e;
+    uint s;
+    float scale;
+    float minimum;
+};
+
+KQuantUnit kQuantUnit(uint row, uint unit)
+{
+    KQuantUnit k;
+    k.block = row + (unit >> 5) * BLOCK_BYTES;
+    k.e = 8u * (unit & 31u);
+    k.s = k.e / 32u;
+    const vec2 dm = unpackHalf2x16(readU32(k.block));
+    const uvec2 sm = scaleMinK4(k.block + 4u, k.s);
+    k.scale = dm.x * float(sm.x);
+    k.minimum = dm.y * float(sm.y);
+    return k;
+}

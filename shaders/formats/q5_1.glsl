@@ -21,15 +21,4 @@ void dequantizeUnitWithoutMinimum(uint row, uint unit, out vec4 low, out vec4 hi
     high = vec4(nibblesOf(readU32(qs + 4u), shift) | fifthBits(qh, 8u * part + 4u)) * d;
 }
 
-float blockMinimum(uint row, uint block)
-{
-    return readHalf(row + block * BLOCK_BYTES + 2u);
-}
-
-void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
-{
-    dequantizeUnitWithoutMinimum(row, unit, low, high);
-    const float m = blockMinimum(row, unit >> 2);
-    low += m;
-    high += m;
-}
+#include "formats/block_minimum.glsl"

@@ -15,7 +15,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace glassbox::vulkan
@@ -122,6 +124,9 @@ private:
     // Records op `op` of shaders/elementwise.comp on x; other is its second operand (x itself for
     // the unary ops), value its scalar.
     void elementwise(std::uint32_t op, compute::Tensor &x, const compute::Tensor &other, float value);
+    // The cosines and sines rope() turns a batch by: computed on the host once per set of positions
+    // and rope shape, then shared by every layer's queries and keys of the forward pass.
+    BufferRange ropeAngles(std::span<const std::int32_t> positions, const compute::RopeParams &params);
 
     VulkanContext m_context;
     CommandSequence m_sequence;
@@ -132,6 +137,12 @@ private:
     std::optional<Buffer> m_matmulInput; // x rounded for the weight type (VulkanMatmul.cpp), grown as needed
     std::optional<StagingRing> m_staging; // weight uploads to memory the host cannot map; made on first need
     AttentionKernel m_attentionKernel = AttentionKernel::Exact;
+    struct RopeAngles {
+        std::vector<std::int32_t> positions;
+        Buffer buffer;
+    };
+    // By (dims, base, scale): Gemma's local and global layers rotate with different bases.
+    std::map<std::tuple<std::size_t, float, float>, RopeAngles> m_ropeAngles;
     std::optional<Buffer> m_geluTable; // the CPU backend's GELU of every half (VulkanRowOps.cpp), made on first need
 };
 

@@ -206,11 +206,29 @@ void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int3
     const std::size_t pairs = params.dims / 2;
     if (x.rows() == 0 || pairs == 0)
         return;
+    const ComputePipeline &turn = pipeline("rope");
+    const RopePush push{
+        .rows = u32(x.rows()),
+        .heads = u32(heads),
+        .headDim = u32(headDim),
+        .pairs = u32(pairs),
+        .neox = params.neox ? 1u : 0u,
+    };
+    dispatch(turn, {vulkanTensor(x).whole(), ropeAngles(positions, params)}, push, groupsFor(groupCount(x.rows() * pairs, kRopeGroup)));
+}
+
+BufferRange VulkanBackend::ropeAngles(std::span<const std::int32_t> positions, const compute::RopeParams &params)
+{
+    const auto key = std::make_tuple(params.dims, params.freqBase, params.freqScale);
+    const auto found = m_ropeAngles.find(key);
+    if (found != m_ropeAngles.end() && std::ranges::equal(found->second.positions, positions))
+        return found->second.buffer.whole();
     // Cosine and sine per row and pair, on the host with the very expressions of the CPU backend
     // (CpuKernels.cpp rope): the angle of pair i is position · step^i, stepped, times freqScale.
+    const std::size_t pairs = params.dims / 2;
     const float step = std::pow(params.freqBase, -2.0f / static_cast<float>(params.dims));
-    std::vector<float> angles(x.rows() * pairs * 2);
-    for (std::size_t r = 0; r < x.rows(); ++r) {
+    std::vector<float> angles(positions.size() * pairs * 2);
+    for (std::size_t r = 0; r < positions.size(); ++r) {
         float theta = static_cast<float>(positions[r]);
         for (std::size_t i = 0; i < pairs; ++i) {
             const float angle = theta * params.freqScale;
@@ -219,18 +237,15 @@ void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int3
             theta *= step;
         }
     }
-    const ComputePipeline &turn = pipeline("rope");
-    Buffer angleBuffer(m_context, angles.size() * sizeof(float), MemoryUsage::Upload);
-    angleBuffer.write(std::as_bytes(std::span(angles)));
-    const RopePush push{
-        .rows = u32(x.rows()),
-        .heads = u32(heads),
-        .headDim = u32(headDim),
-        .pairs = u32(pairs),
-        .neox = params.neox ? 1u : 0u,
-    };
-    dispatch(turn, {vulkanTensor(x).whole(), angleBuffer.whole()}, push, groupsFor(groupCount(x.rows() * pairs, kRopeGroup)));
-    retire(std::move(angleBuffer));
+    Buffer buffer(m_context, angles.size() * sizeof(float), MemoryUsage::Upload);
+    buffer.write(std::as_bytes(std::span(angles)));
+    // Recorded commands may still read the old table: it is retired, never rewritten.
+    if (found != m_ropeAngles.end()) {
+        retire(std::move(found->second.buffer));
+        m_ropeAngles.erase(found);
+    }
+    const auto added = m_ropeAngles.emplace(key, RopeAngles{std::vector<std::int32_t>(positions.begin(), positions.end()), std::move(buffer)});
+    return added.first->second.buffer.whole();
 }
 
 void VulkanBackend::copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst, std::size_t dstRow, std::size_t count)

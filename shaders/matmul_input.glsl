@@ -6,6 +6,8 @@
 // INPUT_TEXELS (matmul_rows.comp, CPU drivers): x is read as rgba32ui texels, four floats per load,
 // since lavapipe loads a storage buffer one scalar per lane even where all lanes read the same
 // address; rows then start at whole texels (xStride is a multiple of 4, VulkanMatmul.cpp).
+// INPUT_INTEGERS (matmul_rows.comp's lane sums): a row's floats are the integer quants of x, followed
+// by each block's scale d, then the sums s (quantize_input.comp).
 
 #ifdef INPUT_TEXELS
 layout(set = 0, binding = 1, rgba32ui) uniform restrict readonly uimageBuffer inputTexels;
@@ -35,8 +37,19 @@ float inputAt(uint index)
 #define dequantizeProducts dequantizeUnit
 #endif
 
+#ifdef INPUT_INTEGERS
+// The scale d of block `block` of the x row starting at xRow.
+float inputScale(uint xRow, uint block)
+{
+    return inputAt(xRow + columns + block);
+}
+#define BLOCK_SUMS_AT (columns + columns / BLOCK_ELEMENTS)
+#else
+#define BLOCK_SUMS_AT columns
+#endif
+
 // The block sum s of block `block` of the x row starting at xRow (FORMAT_BLOCK_MINIMUM only).
 float inputBlockSum(uint xRow, uint block)
 {
-    return inputAt(xRow + columns + block);
+    return inputAt(xRow + BLOCK_SUMS_AT + block);
 }

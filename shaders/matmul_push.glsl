@@ -10,4 +10,5 @@ layout(push_constant) uniform Parameters {
     uint firstToken;
     uint outColumns; // floats per output row
     uint xStride; // floats per x row (matmul_input.glsl)
+    uint sumOrder; // matmul_lanes.glsl (matmul_rows.comp only)
 };

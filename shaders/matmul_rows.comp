@@ -6,7 +6,8 @@
 // scalar per lane: so lanes differ only in the weight row they read, in chunks of whole blocks
 // through texel loads (matmul_chunk.glsl), each chunk is dequantized once and applied to every
 // token, and x, the same for all lanes, comes four floats per texel load (matmul_input.glsl).
-// No reduction across invocations is needed.
+// No reduction across invocations is needed. The formats with lane sums (FORMAT_LANE_SUMS) multiply
+// integer quants and add them up as the CPU does (matmul_lanes.glsl), which rounds exactly as it does.
 
 layout(local_size_x_id = 0, local_size_x = 8) in;
 layout(constant_id = 1) const uint TOKENS = 1u; // tokens per invocation (gl_WorkGroupID.z: which)
@@ -18,14 +19,75 @@ layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 #include "formats/format.glsl"
 #include "matmul_push.glsl"
 #define INPUT_TEXELS
+#ifdef FORMAT_LANE_SUMS
+#define INPUT_INTEGERS
+#endif
 #include "matmul_input.glsl"
 #include "matmul_chunk.glsl"
 
 #define CHUNK_BLOCKS (CHUNK_UNITS * 8 / BLOCK_ELEMENTS)
 
+#ifdef FORMAT_LANE_SUMS
+#define LANE_SUMS 9u // per token: eight lanes, then the minimums (matmul_lanes.glsl)
+#define SUMS (TOKENS * LANE_SUMS)
+#else
+#define SUMS TOKENS
+#endif
+// This invocation's sums: one per token, or LANE_SUMS per token for the formats with lane sums.
+float sums[SUMS];
+#ifdef FORMAT_LANE_SUMS
+#define FENCE_ZERO (columns >> 31)
+#include "ggml_float.glsl"
+#include "matmul_lanes.glsl"
+#endif
+
+#ifdef FORMAT_LANE_SUMS
+// Adds the lane sums of the chunk starting at unit firstUnit of the row at byte rowStart to sums
+// (matmul_lanes.glsl). `whole`: the chunk lies within the row; otherwise its blocks past the row's
+// end are left out.
+void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
+{
+    loadChunk(rowStart + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
+    // q[i]: the integer quants of the chunk's elements 4i .. 4i + 3.
+    vec4 q[2 * CHUNK_UNITS];
+    [[unroll]] for (uint unit = 0u; unit < CHUNK_UNITS; ++unit)
+        unitQuants(0u, unit, q[2u * unit], q[2u * unit + 1u]);
+    float scales[CHUNK_BLOCKS];
+#ifdef FORMAT_BLOCK_MINIMUM
+    float minimums[CHUNK_BLOCKS];
+#endif
+    [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
+        scales[block] = blockScale(0u, block);
+#ifdef FORMAT_BLOCK_MINIMUM
+        minimums[block] = blockMinimum(0u, block);
+#endif
+    }
+    [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+        const uint xRow = (firstToken + min(tileToken + t, tokens - 1u)) * xStride;
+        const uint base = t * LANE_SUMS;
+        [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
+            const uint index = firstUnit * 8u / BLOCK_ELEMENTS + block;
+            if (whole || index < columns / BLOCK_ELEMENTS) {
+                float lanes[8];
+                [[unroll]] for (uint l = 0u; l < 8u; ++l)
+                    lanes[l] = dot(q[8u * block + l], inputTexel((xRow + BLOCK_ELEMENTS * index + 4u * l) / 4u));
+                addBlockLanes(base, scales[block] * inputScale(xRow, index), lanes);
+#ifdef FORMAT_BLOCK_MINIMUM
+                sums[base + 8u] = add(sums[base + 8u], minimums[block] * inputBlockSum(xRow, index));
+#endif
+            }
+        }
+    }
+}
+
+float total(uint t)
+{
+    return laneTotal(t * LANE_SUMS);
+}
+#else
 // Adds the products of the chunk starting at unit firstUnit of the row at byte rowStart to sums.
 // `whole`: the chunk lies within the row (every chunk but maybe the last), so nothing is checked.
-void multiplyChunk(inout float sums[TOKENS], uint rowStart, uint tileToken, uint firstUnit, const bool whole)
+void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
 {
     loadChunk(rowStart + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
     // w[i]: the chunk's elements 4i .. 4i + 3, zero past the row's end.
@@ -79,23 +141,28 @@ void multiplyChunk(inout float sums[TOKENS], uint rowStart, uint tileToken, uint
     }
 }
 
+float total(uint t)
+{
+    return sums[t];
+}
+#endif
+
 void main()
 {
     const uint row = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + gl_LocalInvocationIndex;
     const uint tileToken = gl_WorkGroupID.z * TOKENS; // the first of this invocation's tokens
     // Lanes past the last row or token repeat it and write nothing: no branches in the hot loop.
     const uint rowStart = min(row, weightRows - 1u) * rowBytes;
-    float sums[TOKENS];
-    for (uint t = 0u; t < TOKENS; ++t)
-        sums[t] = 0.0;
+    for (uint i = 0u; i < SUMS; ++i)
+        sums[i] = 0.0;
     // Whole chunks, then the rest of the row, if any (the float formats' rows may end inside a unit).
     const uint wholeUnits = columns / 8u / CHUNK_UNITS * CHUNK_UNITS;
     for (uint firstUnit = 0u; firstUnit < wholeUnits; firstUnit += CHUNK_UNITS)
-        multiplyChunk(sums, rowStart, tileToken, firstUnit, true);
+        multiplyChunk(rowStart, tileToken, firstUnit, true);
     if (8u * wholeUnits < columns)
-        multiplyChunk(sums, rowStart, tileToken, wholeUnits, false);
+        multiplyChunk(rowStart, tileToken, wholeUnits, false);
     if (row < weightRows)
         for (uint t = 0u; t < TOKENS; ++t)
             if (tileToken + t < tokens)
-                y[(tileToken + t) * outColumns + firstWeightRow + row] = sums[t];
+                y[(tileToken + t) * outColumns + firstWeightRow + row] = total(t);
 }

@@ -9,7 +9,9 @@
 // CPU's integer dot products. INPUT_F32 copies the values as they are: CPU drivers' matmul_rows.comp
 // reads x rows at whole 16-byte texels, where an F32 input's rows need not start. One invocation
 // per block (per element for F32 / F16 / BF16). Output row r starts at r * outStride: `columns`
-// floats, then (Q8_1) one s per block (matmul_input.glsl).
+// floats, then (Q8_1) one s per block (matmul_input.glsl). INPUT_INTEGERS (Q8_0, Q8_1; for
+// matmul_rows.comp's lane sums): the floats are the integer quants q, followed by each block's d,
+// then (Q8_1) each block's s.
 
 layout(local_size_x = 64) in;
 
@@ -89,11 +91,20 @@ void main()
         precise const float scaled = x[from + j] * multiplier;
         const float q = roundEven(scaled);
         sum += int(q);
+#if defined(INPUT_INTEGERS)
+        y[to + j] = q;
+#else
         y[to + j] = roundedD * q;
+#endif
     }
+    uint after = row * outStride + columns; // where the per-block values start
+#if defined(INPUT_INTEGERS)
+    y[after + block] = roundedD;
+    after += blocksPerRow;
+#endif
 #if defined(INPUT_Q8_1)
     precise const float s = d * float(sum); // the unrounded d, as ggml
-    y[row * outStride + columns + block] = halfToFloat(floatToHalf(s));
+    y[after + block] = halfToFloat(floatToHalf(s));
 #endif
 #endif
 }

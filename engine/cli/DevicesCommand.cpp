@@ -54,7 +54,8 @@ void printText(const DeviceInfo &device, std::size_t index, bool chosen)
                   << '\n';
     std::cout << "   subgroup size:        " << device.subgroupSize << " (" << device.minSubgroupSize << ".." << device.maxSubgroupSize << "), arithmetic "
               << yesNo(device.subgroupArithmetic) << '\n';
-    std::cout << "   fp16 / int8 math:     " << yesNo(device.float16Arithmetic) << " / " << yesNo(device.int8Arithmetic) << '\n';
+    std::cout << "   fp16 / int8 / fp64:   " << yesNo(device.float16Arithmetic) << " / " << yesNo(device.int8Arithmetic) << " / " << yesNo(device.float64Arithmetic)
+              << '\n';
     std::cout << "   16 / 8-bit storage:   " << yesNo(device.storageBuffer16Bit) << " / " << yesNo(device.storageBuffer8Bit) << '\n';
     std::cout << "   integer dot product:  " << yesNo(device.integerDotProduct) << (device.integerDotProduct4x8Accelerated ? " (4x8 accelerated)" : "") << '\n';
     std::cout << "   cooperative matrix:   " << (device.cooperativeMatrixKhr ? "KHR" : device.cooperativeMatrixNv ? "NV" : "no") << '\n';
@@ -86,6 +87,7 @@ void writeJson(JsonWriter &json, const DeviceInfo &device, std::size_t index, bo
     json.key("subgroupArithmetic").value(device.subgroupArithmetic);
     json.key("float16Arithmetic").value(device.float16Arithmetic);
     json.key("int8Arithmetic").value(device.int8Arithmetic);
+    json.key("float64Arithmetic").value(device.float64Arithmetic);
     json.key("storageBuffer16Bit").value(device.storageBuffer16Bit);
     json.key("storageBuffer8Bit").value(device.storageBuffer8Bit);
     json.key("integerDotProduct").value(device.integerDotProduct);

@@ -1,15 +1,14 @@
 // Q4_0 (18 bytes: half d, 16 bytes of nibbles): d * (q - 8); units 0, 1 are the low nibbles of
 // bytes 0-7 and 8-15, units 2, 3 their high nibbles.
-#define BLOCK_ELEMENTS 32
 #define BLOCK_BYTES 18
 
-void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
+void unitQuants(uint row, uint unit, out vec4 low, out vec4 high)
 {
-    const uint block = row + (unit >> 2) * BLOCK_BYTES;
     const uint part = unit & 3u;
-    const float d = readHalf(block);
-    const uint qs = block + 2u + 8u * (part & 1u);
+    const uint qs = row + (unit >> 2) * BLOCK_BYTES + 2u + 8u * (part & 1u);
     const uint shift = 4u * (part >> 1);
-    low = vec4(ivec4(nibblesOf(readU32(qs), shift)) - 8) * d;
-    high = vec4(ivec4(nibblesOf(readU32(qs + 4u), shift)) - 8) * d;
+    low = vec4(ivec4(nibblesOf(readU32(qs), shift)) - 8);
+    high = vec4(ivec4(nibblesOf(readU32(qs + 4u), shift)) - 8);
 }
+
+#include "formats/legacy_block.glsl"

@@ -7,7 +7,9 @@
 
 #include <QTest>
 
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -174,6 +176,42 @@ private Q_SLOTS:
         QVERIFY2(exactError < exactTolerance, qPrintable(QStringLiteral("error against the exact product %1").arg(exactError)));
         const double cpuError = dotError(actual, expected, w, xValues, cols);
         QVERIFY2(cpuError < kCpuTolerance, qPrintable(QStringLiteral("error against the CPU %1").arg(cpuError)));
+    }
+
+    // On CPU drivers the legacy formats add up integer quants in the CPU backend's lanes and order
+    // (shaders/matmul_lanes.glsl), so every output is the CPU's to the bit: decode and prefill, Q4_0
+    // with and without llama.cpp's repacking (a multiple of 8 rows or not), rows that end inside a
+    // chunk, and magnitudes where every fused multiply-add rounds.
+    void laneSumsMatchCpuExactly_data()
+    {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("tokens");
+        QTest::addColumn<int>("outputs");
+        QTest::addColumn<int>("cols");
+        for (const TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0})
+            for (const auto &s : {std::array{1, 13, 576}, std::array{1, 16, 96}, std::array{5, 24, 640}, std::array{19, 13, 160}})
+                QTest::addRow("%s %dx%dx%d", std::string(gguf::tensorTypeName(type)).c_str(), s[0], s[1], s[2]) << type << s[0] << s[1] << s[2];
+    }
+
+    void laneSumsMatchCpuExactly()
+    {
+        if (m_pair->gpu.context().info().type != VK_PHYSICAL_DEVICE_TYPE_CPU)
+            QSKIP("lane sums are matmul_rows', which only CPU drivers run");
+        QFETCH(TensorType, type);
+        QFETCH(int, tokens);
+        QFETCH(int, outputs);
+        QFETCH(int, cols);
+        const WeightData data = BackendPair::weightData(type, randomFloats(std::size_t(outputs) * cols, 31, -3.0f, 3.0f), outputs, cols);
+        const TensorPair weight = m_pair->weight(data);
+        const TensorPair x = m_pair->input(randomFloats(std::size_t(tokens) * cols, 32, -40.0f, 40.0f), tokens, cols);
+        const TensorPair out = m_pair->create(TensorType::F32, tokens, outputs);
+        m_pair->cpu.matmul(*weight.cpu, *x.cpu, *out.cpu);
+        m_pair->gpu.matmul(*weight.gpu, *x.gpu, *out.gpu);
+        const auto [actual, expected] = m_pair->results(out);
+        int differing = 0;
+        for (std::size_t i = 0; i < actual.size(); ++i)
+            differing += std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0;
+        QVERIFY2(differing == 0, qPrintable(QStringLiteral("%1 of %2 outputs differ from the CPU's").arg(differing).arg(actual.size())));
     }
 
     void embedMatchesCpu_data()

@@ -107,6 +107,7 @@ void queryFeatures(DeviceInfo &info)
     vkGetPhysicalDeviceFeatures2(info.handle, &features);
 
     info.storageBuffer16Bit = storage16Features.storageBuffer16BitAccess;
+    info.float64Arithmetic = features.features.shaderFloat64;
     info.float16Arithmetic = float16Int8 && arithmetic.shaderFloat16;
     info.int8Arithmetic = float16Int8 && arithmetic.shaderInt8;
     info.storageBuffer8Bit = storage8 && storage8Features.storageBuffer8BitAccess;

@@ -41,6 +41,7 @@ struct DeviceInfo {
 
     bool float16Arithmetic = false;
     bool int8Arithmetic = false;
+    bool float64Arithmetic = false; // shaderFloat64
     bool storageBuffer16Bit = false;
     bool storageBuffer8Bit = false;
     bool integerDotProduct = false;

@@ -132,6 +132,7 @@ void VulkanContext::createDevice()
         tail = &structure.pNext;
     };
 
+    features.features.shaderFloat64 = m_info.float64Arithmetic;
     storage16.storageBuffer16BitAccess = m_info.storageBuffer16Bit;
     link(storage16);
     // m_info ends up saying what is enabled, which can be less than what the device has.

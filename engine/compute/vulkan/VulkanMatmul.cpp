@@ -26,6 +26,7 @@ struct MatmulPush {
     std::uint32_t firstToken;
     std::uint32_t outColumns;
     std::uint32_t xStride;
+    std::uint32_t sumOrder;
 };
 
 // shaders/quantize_input.comp
@@ -38,36 +39,57 @@ struct QuantizeInputPush {
 // What the CPU backend rounds x to before multiplying it with a weight type (compute/cpu/VecDot.cpp,
 // ggml's vec_dot_type), which the GPU repeats so that both multiply the same values.
 struct InputRounding {
-    const char *shader; // a module of shaders/quantize_input.comp
+    std::string shader; // a module of shaders/quantize_input.comp
     std::size_t block; // elements per invocation
-    bool blockSums; // Q8_1: each row is followed by one sum per block (shaders/matmul_input.glsl)
+    std::size_t perBlock; // floats after each row per block: Q8_1's sums, the scales of integer quants
 };
 
-// CPU drivers also copy an F32 x (matmul_rows.comp reads x rows at whole texels).
+// The legacy formats, whose matmul_rows adds up integer quants in lanes (shaders/matmul_lanes.glsl).
+bool laneSums(TensorType type)
+{
+    switch (type) {
+    case TensorType::Q4_0:
+    case TensorType::Q4_1:
+    case TensorType::Q5_0:
+    case TensorType::Q5_1:
+    case TensorType::Q8_0:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// CPU drivers also copy an F32 x (matmul_rows.comp reads x rows at whole texels), and take the
+// integer quants and scales apart for the formats with lane sums.
 std::optional<InputRounding> inputRounding(TensorType type, bool cpu)
 {
+    if (cpu && laneSums(type)) {
+        if (type == TensorType::Q4_1 || type == TensorType::Q5_1)
+            return InputRounding{"quantize_input_q8_1_integers", 32, 2};
+        return InputRounding{"quantize_input_integers", 32, 1};
+    }
     switch (type) {
     case TensorType::F32:
         if (cpu)
-            return InputRounding{"quantize_input_f32", 1, false};
+            return InputRounding{"quantize_input_f32", 1, 0};
         return std::nullopt; // used as it is
     case TensorType::F16:
-        return InputRounding{"quantize_input_f16", 1, false};
+        return InputRounding{"quantize_input_f16", 1, 0};
     case TensorType::BF16:
-        return InputRounding{"quantize_input_bf16", 1, false};
+        return InputRounding{"quantize_input_bf16", 1, 0};
     case TensorType::Q4_0:
     case TensorType::Q5_0:
     case TensorType::Q8_0:
-        return InputRounding{"quantize_input", 32, false};
+        return InputRounding{"quantize_input", 32, 0};
     case TensorType::Q4_1:
     case TensorType::Q5_1:
-        return InputRounding{"quantize_input_q8_1", 32, true};
+        return InputRounding{"quantize_input_q8_1", 32, 1};
     case TensorType::Q2_K:
     case TensorType::Q3_K:
     case TensorType::Q4_K:
     case TensorType::Q5_K:
     case TensorType::Q6_K:
-        return InputRounding{"quantize_input_q8_k", 256, false};
+        return InputRounding{"quantize_input_q8_k", 256, 0};
     default:
         return std::nullopt;
     }
@@ -196,7 +218,7 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
     if (const std::optional<InputRounding> rounding = inputRounding(weight.type(), cpu)) {
         require(x.cols() % rounding->block == 0, "matmul");
         // Rows at whole 16-byte texels (shaders/matmul_input.glsl).
-        xStride = (x.cols() + (rounding->blockSums ? x.cols() / rounding->block : 0) + 3) / 4 * 4;
+        xStride = (x.cols() + rounding->perBlock * (x.cols() / rounding->block) + 3) / 4 * 4;
         const std::size_t bytes = x.rows() * xStride * sizeof(float);
         // One buffer serves every matmul; the recorded barriers order its reuse.
         if (!m_matmulInput || m_matmulInput->size() < bytes) {
@@ -221,10 +243,14 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
     // flight (matmul_vector.comp), and shares weight tiles in shared memory for prefill (matmul_tiled.comp).
     constexpr std::uint32_t kVectorWorkgroup = 64;
     constexpr std::uint32_t kVectorRows = 2;
-    const ComputePipeline &shader = cpu      ? pipeline("matmul_rows" + suffix, {{0, kRowsWorkgroup}, {1, tileTokens}})
+    const std::string rowsVariant = laneSums(weight.type()) && !info.float64Arithmetic ? "_nofp64" : "";
+    const ComputePipeline &shader = cpu      ? pipeline("matmul_rows" + suffix + rowsVariant, {{0, kRowsWorkgroup}, {1, tileTokens}})
                                     : vector ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}})
                                              : pipeline("matmul_tiled" + suffix);
     const std::size_t rowTileLimit = info.maxComputeWorkGroupCount[0];
+    // The CPU backend takes Q4_0 matrices of 8k rows as llama.cpp repacks them: one float sum per
+    // output instead of eight lanes (compute/cpu/VecDot.cpp, shaders/matmul_lanes.glsl).
+    const std::uint32_t sumOrder = weight.type() == TensorType::Q4_0 && weight.rows() % 8 == 0 ? 1 : 0;
 
     for (const TensorWindow &outWindow : out.windows()) {
         for (const TensorWindow &weightWindow : weight.windows()) {
@@ -235,7 +261,8 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
                                   u32(outWindow.rows),
                                   u32(outWindow.firstRow),
                                   u32(out.cols()),
-                                  u32(xStride)};
+                                  u32(xStride),
+                                  sumOrder};
             std::array<std::uint32_t, 3> groups;
             if (cpu) {
                 groups = groupsFor((weightWindow.rows + kRowsWorkgroup - 1) / kRowsWorkgroup);

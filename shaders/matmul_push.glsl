@@ -11,4 +11,5 @@ layout(push_constant) uniform Parameters {
     uint outColumns; // floats per output row
     uint xStride; // floats per x row (matmul_input.glsl)
     uint sumOrder; // matmul_lanes.glsl (matmul_rows.comp only)
+    uint pairedTokens; // matmul_k_lanes.glsl (matmul_rows.comp only)
 };

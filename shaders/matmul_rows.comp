@@ -6,8 +6,9 @@
 // scalar per lane: so lanes differ only in the weight row they read, in chunks of whole blocks
 // through texel loads (matmul_chunk.glsl), each chunk is dequantized once and applied to every
 // token, and x, the same for all lanes, comes four floats per texel load (matmul_input.glsl).
-// No reduction across invocations is needed. The formats with lane sums (FORMAT_LANE_SUMS) multiply
-// integer quants and add them up as the CPU does (matmul_lanes.glsl), which rounds exactly as it does.
+// No reduction across invocations is needed. The formats with lane sums (FORMAT_LANE_SUMS,
+// FORMAT_K_LANES) multiply integer quants and add them up in the CPU's order (matmul_lanes.glsl),
+// which rounds exactly as it does.
 
 layout(local_size_x_id = 0, local_size_x = 8) in;
 layout(constant_id = 1) const uint TOKENS = 1u; // tokens per invocation (gl_WorkGroupID.z: which)
@@ -19,7 +20,7 @@ layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 #include "formats/format.glsl"
 #include "matmul_push.glsl"
 #define INPUT_TEXELS
-#ifdef FORMAT_LANE_SUMS
+#if defined(FORMAT_LANE_SUMS) || defined(FORMAT_K_LANES)
 #define INPUT_INTEGERS
 #endif
 #include "matmul_input.glsl"
@@ -27,7 +28,7 @@ layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 
 #define CHUNK_BLOCKS (CHUNK_UNITS * 8 / BLOCK_ELEMENTS)
 
-#ifdef FORMAT_LANE_SUMS
+#ifdef INPUT_INTEGERS
 #define LANE_SUMS 9u // per token: eight lanes, then the minimums (matmul_lanes.glsl)
 #define SUMS (TOKENS * LANE_SUMS)
 #else
@@ -35,56 +36,13 @@ layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
 #endif
 // This invocation's sums: one per token, or LANE_SUMS per token for the formats with lane sums.
 float sums[SUMS];
-#ifdef FORMAT_LANE_SUMS
+#ifdef INPUT_INTEGERS
 #define FENCE_ZERO (columns >> 31)
 #include "ggml_float.glsl"
 #include "matmul_lanes.glsl"
 #endif
 
-#ifdef FORMAT_LANE_SUMS
-// Adds the lane sums of the chunk starting at unit firstUnit of the row at byte rowStart to sums
-// (matmul_lanes.glsl). `whole`: the chunk lies within the row; otherwise its blocks past the row's
-// end are left out.
-void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
-{
-    loadChunk(rowStart + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
-    // q[i]: the integer quants of the chunk's elements 4i .. 4i + 3.
-    vec4 q[2 * CHUNK_UNITS];
-    [[unroll]] for (uint unit = 0u; unit < CHUNK_UNITS; ++unit)
-        unitQuants(0u, unit, q[2u * unit], q[2u * unit + 1u]);
-    float scales[CHUNK_BLOCKS];
-#ifdef FORMAT_BLOCK_MINIMUM
-    float minimums[CHUNK_BLOCKS];
-#endif
-    [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
-        scales[block] = blockScale(0u, block);
-#ifdef FORMAT_BLOCK_MINIMUM
-        minimums[block] = blockMinimum(0u, block);
-#endif
-    }
-    [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
-        const uint xRow = (firstToken + min(tileToken + t, tokens - 1u)) * xStride;
-        const uint base = t * LANE_SUMS;
-        [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
-            const uint index = firstUnit * 8u / BLOCK_ELEMENTS + block;
-            if (whole || index < columns / BLOCK_ELEMENTS) {
-                float lanes[8];
-                [[unroll]] for (uint l = 0u; l < 8u; ++l)
-                    lanes[l] = dot(q[8u * block + l], inputTexel((xRow + BLOCK_ELEMENTS * index + 4u * l) / 4u));
-                addBlockLanes(base, scales[block] * inputScale(xRow, index), lanes);
-#ifdef FORMAT_BLOCK_MINIMUM
-                sums[base + 8u] = add(sums[base + 8u], minimums[block] * inputBlockSum(xRow, index));
-#endif
-            }
-        }
-    }
-}
-
-float total(uint t)
-{
-    return laneTotal(t * LANE_SUMS);
-}
-#else
+#ifndef INPUT_INTEGERS
 // Adds the products of the chunk starting at unit firstUnit of the row at byte rowStart to sums.
 // `whole`: the chunk lies within the row (every chunk but maybe the last), so nothing is checked.
 void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
@@ -106,11 +64,6 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
 #endif
         }
     }
-#ifdef FORMAT_BLOCK_MINIMUM
-    float minimums[CHUNK_BLOCKS];
-    [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block)
-        minimums[block] = blockMinimum(0u, block);
-#endif
     // Not unrolled: TOKENS copies of the chunk's products would take the driver's compiler minutes.
     [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
         const uint xRow = (firstToken + min(tileToken + t, tokens - 1u)) * xStride;
@@ -130,13 +83,6 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
             }
 #endif
         }
-#ifdef FORMAT_BLOCK_MINIMUM
-        [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
-            const uint index = firstUnit * 8u / BLOCK_ELEMENTS + block;
-            if (whole || index < columns / BLOCK_ELEMENTS)
-                partial += minimums[block] * inputBlockSum(xRow, index);
-        }
-#endif
         sums[t] += partial;
     }
 }

@@ -9,7 +9,7 @@
 // CPU's integer dot products. INPUT_F32 copies the values as they are: CPU drivers' matmul_rows.comp
 // reads x rows at whole 16-byte texels, where an F32 input's rows need not start. One invocation
 // per block (per element for F32 / F16 / BF16). Output row r starts at r * outStride: `columns`
-// floats, then (Q8_1) one s per block (matmul_input.glsl). INPUT_INTEGERS (Q8_0, Q8_1; for
+// floats, then (Q8_1) one s per block (matmul_input.glsl). INPUT_INTEGERS (Q8_0, Q8_1, Q8_K; for
 // matmul_rows.comp's lane sums): the floats are the integer quants q, followed by each block's d,
 // then (Q8_1) each block's s.
 
@@ -69,6 +69,9 @@ void main()
     if (amax == 0.0) {
         for (uint j = 0u; j < BLOCK; ++j)
             y[to + j] = 0.0;
+#if defined(INPUT_INTEGERS)
+        y[row * outStride + columns + block] = 0.0;
+#endif
         return;
     }
     const float inverseMagnitude = exactDivide(127.0, amax);
@@ -76,8 +79,15 @@ void main()
     const float d = sign(inverseScale) * exactDivide(1.0, inverseMagnitude);
     for (uint j = 0u; j < BLOCK; ++j) {
         precise const float scaled = inverseScale * x[from + j];
+#if defined(INPUT_INTEGERS)
+        y[to + j] = min(127.0, roundEven(scaled));
+#else
         y[to + j] = d * min(127.0, roundEven(scaled));
+#endif
     }
+#if defined(INPUT_INTEGERS)
+    y[row * outStride + columns + block] = d;
+#endif
 #else
     // llama.cpp's AVX2 quantize_row_q8_0 / q8_1: multiplier 127 / amax, nearest even, half scale.
     float amax = 0.0;

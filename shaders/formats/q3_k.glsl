@@ -4,7 +4,10 @@
 #define BLOCK_ELEMENTS 256
 #define BLOCK_BYTES 110
 
-void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
+#define FORMAT_K_LANES 1 // lanes of four (matmul_k_lanes.glsl)
+
+// A unit's signed quants and its sub-block's signed integer scale.
+void q3Unit(uint row, uint unit, out ivec4 q0, out ivec4 q1, out int scale)
 {
     const uint block = row + (unit >> 5) * BLOCK_BYTES;
     const uint e = 8u * (unit & 31u);
@@ -12,7 +15,7 @@ void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
     const uint scales = block + 96u;
     const uint lowBits = s < 8u ? readU8(scales + s) & 0xfu : readU8(scales + s - 8u) >> 4;
     const uint highBits = (readU8(scales + 8u + s % 4u) >> (2u * (s / 4u))) & 3u;
-    const float scale = readHalf(block + 108u) * float(int(lowBits | (highBits << 4)) - 32);
+    scale = int(lowBits | (highBits << 4)) - 32;
     const uint qs = block + 32u + 32u * (e / 128u) + e % 32u;
     const uint shift = 2u * (e % 128u / 32u);
     const uint hm = block + e % 32u;
@@ -20,10 +23,34 @@ void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
     for (uint half_ = 0u; half_ < 2u; ++half_) {
         const ivec4 q = ivec4((uvec4(readU32(qs + 4u * half_)) >> (uvec4(0u, 8u, 16u, 24u) + shift)) & 3u);
         const ivec4 subtract = ivec4(((uvec4(readU32(hm + 4u * half_)) >> (uvec4(0u, 8u, 16u, 24u) + bit)) & 1u) ^ 1u) * 4;
-        const vec4 values = scale * vec4(q - subtract);
         if (half_ == 0u)
-            low = values;
+            q0 = q - subtract;
         else
-            high = values;
+            q1 = q - subtract;
     }
+}
+
+float blockScale(uint row, uint block)
+{
+    return readHalf(row + block * BLOCK_BYTES + 108u);
+}
+
+void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
+{
+    ivec4 q0, q1;
+    int scale;
+    q3Unit(row, unit, q0, q1, scale);
+    const float dScale = blockScale(row, unit >> 5) * float(scale);
+    low = dScale * vec4(q0);
+    high = dScale * vec4(q1);
+}
+
+// q * scale, the integers the CPU multiplies.
+void unitIntegers(uint row, uint unit, out vec4 low, out vec4 high)
+{
+    ivec4 q0, q1;
+    int scale;
+    q3Unit(row, unit, q0, q1, scale);
+    low = vec4(q0 * scale);
+    high = vec4(q1 * scale);
 }

@@ -9,12 +9,13 @@ uvec2 scaleMinK4(uint packed, uint j)
     return j < 4u ? low : high;
 }
 
-// Where a unit of 8 elements of a Q4_K / Q5_K row lies (its block and element e in it, sub-block s)
-// and that sub-block's d * scale and dmin * min: the start both formats share.
+// Where a unit of 8 elements of a Q4_K / Q5_K row lies (its block and element e in it, sub-block s),
+// that sub-block's integer scale and min, and d * scale and dmin * min: the start both formats share.
 struct KQuantUnit {
     uint block;
     uint e;
     uint s;
+    uvec2 scaleMin;
     float scale;
     float minimum;
 };
@@ -26,8 +27,24 @@ KQuantUnit kQuantUnit(uint row, uint unit)
     k.e = 8u * (unit & 31u);
     k.s = k.e / 32u;
     const vec2 dm = unpackHalf2x16(readU32(k.block));
-    const uvec2 sm = scaleMinK4(k.block + 4u, k.s);
-    k.scale = dm.x * float(sm.x);
-    k.minimum = dm.y * float(sm.y);
+    k.scaleMin = scaleMinK4(k.block + 4u, k.s);
+    k.scale = dm.x * float(k.scaleMin.x);
+    k.minimum = dm.y * float(k.scaleMin.y);
     return k;
+}
+
+// For the lane sums (matmul_k_lanes.glsl): the block's d and dmin, and sub-block s's integer min.
+float blockScale(uint row, uint block)
+{
+    return unpackHalf2x16(readU32(row + block * BLOCK_BYTES)).x;
+}
+
+float blockMinimumScale(uint row, uint block)
+{
+    return unpackHalf2x16(readU32(row + block * BLOCK_BYTES)).y;
+}
+
+float subBlockMinimum(uint row, uint block, uint s)
+{
+    return float(scaleMinK4(row + block * BLOCK_BYTES + 4u, s).y);
 }

@@ -178,10 +178,10 @@ private Q_SLOTS:
         QVERIFY2(cpuError < kCpuTolerance, qPrintable(QStringLiteral("error against the CPU %1").arg(cpuError)));
     }
 
-    // On CPU drivers the legacy formats add up integer quants in the CPU backend's lanes and order
-    // (shaders/matmul_lanes.glsl), so every output is the CPU's to the bit: decode and prefill, Q4_0
-    // with and without llama.cpp's repacking (a multiple of 8 rows or not), rows that end inside a
-    // chunk, and magnitudes where every fused multiply-add rounds.
+    // On CPU drivers the legacy formats and the K-quants but Q2_K add up integer quants in the CPU
+    // backend's lanes and order (shaders/matmul_lanes.glsl), so every output is the CPU's to the bit:
+    // decode and prefill, Q4_0 and Q4_K with and without llama.cpp's repacking (a multiple of 8 rows
+    // or not), rows that end inside a chunk, and magnitudes where every fused multiply-add rounds.
     void laneSumsMatchCpuExactly_data()
     {
         QTest::addColumn<TensorType>("type");
@@ -190,6 +190,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("cols");
         for (const TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0})
             for (const auto &s : {std::array{1, 13, 576}, std::array{1, 16, 96}, std::array{5, 24, 640}, std::array{19, 13, 160}})
+                QTest::addRow("%s %dx%dx%d", std::string(gguf::tensorTypeName(type)).c_str(), s[0], s[1], s[2]) << type << s[0] << s[1] << s[2];
+        // Q4_K: repacked (8k rows) or not; 19 tokens take the batched kernel for 16 of them.
+        for (const TensorType type : {TensorType::Q3_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
+            for (const auto &s : {std::array{1, 13, 512}, std::array{1, 16, 768}, std::array{5, 24, 512}, std::array{19, 16, 256}, std::array{19, 13, 256}})
                 QTest::addRow("%s %dx%dx%d", std::string(gguf::tensorTypeName(type)).c_str(), s[0], s[1], s[2]) << type << s[0] << s[1] << s[2];
     }
 

@@ -27,6 +27,7 @@ struct MatmulPush {
     std::uint32_t outColumns;
     std::uint32_t xStride;
     std::uint32_t sumOrder;
+    std::uint32_t pairedTokens;
 };
 
 // shaders/quantize_input.comp
@@ -44,7 +45,7 @@ struct InputRounding {
     std::size_t perBlock; // floats after each row per block: Q8_1's sums, the scales of integer quants
 };
 
-// The legacy formats, whose matmul_rows adds up integer quants in lanes (shaders/matmul_lanes.glsl).
+// The formats whose matmul_rows adds up integer quants in the CPU's lanes (shaders/matmul_lanes.glsl).
 bool laneSums(TensorType type)
 {
     switch (type) {
@@ -53,6 +54,10 @@ bool laneSums(TensorType type)
     case TensorType::Q5_0:
     case TensorType::Q5_1:
     case TensorType::Q8_0:
+    case TensorType::Q3_K:
+    case TensorType::Q4_K:
+    case TensorType::Q5_K:
+    case TensorType::Q6_K:
         return true;
     default:
         return false;
@@ -66,6 +71,8 @@ std::optional<InputRounding> inputRounding(TensorType type, bool cpu)
     if (cpu && laneSums(type)) {
         if (type == TensorType::Q4_1 || type == TensorType::Q5_1)
             return InputRounding{"quantize_input_q8_1_integers", 32, 2};
+        if (type == TensorType::Q3_K || type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K)
+            return InputRounding{"quantize_input_q8_k_integers", 256, 1};
         return InputRounding{"quantize_input_integers", 32, 1};
     }
     switch (type) {
@@ -248,9 +255,12 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
                                     : vector ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}})
                                              : pipeline("matmul_tiled" + suffix);
     const std::size_t rowTileLimit = info.maxComputeWorkGroupCount[0];
-    // The CPU backend takes Q4_0 matrices of 8k rows as llama.cpp repacks them: one float sum per
-    // output instead of eight lanes (compute/cpu/VecDot.cpp, shaders/matmul_lanes.glsl).
-    const std::uint32_t sumOrder = weight.type() == TensorType::Q4_0 && weight.rows() % 8 == 0 ? 1 : 0;
+    // The CPU backend takes Q4_0 and Q4_K matrices of 8k rows as llama.cpp repacks them, Q4_K's
+    // with a batched kernel for the batch's first rows in fours (compute/cpu/VecDot.cpp and Matmul.cpp,
+    // shaders/matmul_lanes.glsl and matmul_k_lanes.glsl).
+    const bool repacked = (weight.type() == TensorType::Q4_0 || weight.type() == TensorType::Q4_K) && weight.rows() % 8 == 0;
+    const std::uint32_t sumOrder = repacked ? 1 : 0;
+    const std::uint32_t pairedTokens = weight.type() == TensorType::Q4_K ? u32(x.rows() - x.rows() % 4) : 0;
 
     for (const TensorWindow &outWindow : out.windows()) {
         for (const TensorWindow &weightWindow : weight.windows()) {
@@ -262,7 +272,8 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
                                   u32(outWindow.firstRow),
                                   u32(out.cols()),
                                   u32(xStride),
-                                  sumOrder};
+                                  sumOrder,
+                                  pairedTokens};
             std::array<std::uint32_t, 3> groups;
             if (cpu) {
                 groups = groupsFor((weightWindow.rows + kRowsWorkgroup - 1) / kRowsWorkgroup);

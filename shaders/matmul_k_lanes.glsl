@@ -1,0 +1,138 @@
+// matmul_rows.comp's sums for the K-quants (FORMAT_K_LANES), in the order of the CPU backend's
+// (compute/cpu/KQuantFormats.h, after ggml's AVX2 kernels): x comes as Q8_K's integer quants and one
+// float scale yd per 256-element block, the weight as integers scale * q per element plus d (and
+// dmin and the sub-blocks' integer mins, FORMAT_SUB_BLOCK_MINIMUMS). A chunk is one block.
+// - FORMAT_K_LANES 1 (Q3_K, Q5_K, Q6_K): lane l takes the elements e with e % 32 in [4l, 4l + 4),
+//   which are texels l, l + 8, ... of the block, into float sum l by a fused multiply-add with
+//   yd * d; Q5_K's minimums, Σ min · (sub-block sum of x), go into sum 8 with -(yd * dmin).
+//   Q6_K (FORMAT_LANE_OFFSETS) multiplies unsigned quants and takes the offset 32 off per lane as
+//   32 · Σ scale · x over the lane's own 32 elements, as ggml does: it changes the lanes' values.
+// - FORMAT_K_LANES 2 (Q4_K): llama.cpp repacks matrices of 8k rows (sumOrder 1): each block's
+//   integer sum of products, and that of the minimums, into sums 0 and 1 with d * yd and dmin * yd;
+//   its batched kernel (the first pairedTokens tokens) does so per pair of sub-blocks. Other Q4_K
+//   matrices (sumOrder 0) take lanes by position (elements ≡ l mod 8: even texels' components for
+//   lanes 0-3, odd ones' for 4-7) and the minimums into sum 8, all added in order at the end.
+// Integer sums are exact: a texel's stays below 2^24 in float, and the longer ones are added as ints.
+
+void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
+{
+    loadChunk(rowStart + firstUnit / 32u * BLOCK_BYTES);
+    vec4 q[64]; // the block's integers scale * q, texel by texel
+    [[unroll]] for (uint unit = 0u; unit < 32u; ++unit)
+        unitIntegers(0u, unit, q[2u * unit], q[2u * unit + 1u]);
+    const float d = blockScale(0u, 0u);
+#ifdef FORMAT_LANE_OFFSETS
+    float offsetScales[16];
+    [[unroll]] for (uint s = 0u; s < 16u; ++s)
+        offsetScales[s] = subBlockScale(0u, 0u, s);
+#endif
+#ifdef FORMAT_SUB_BLOCK_MINIMUMS
+    const float dmin = blockMinimumScale(0u, 0u);
+    float mins[8];
+    [[unroll]] for (uint s = 0u; s < 8u; ++s)
+        mins[s] = subBlockMinimum(0u, 0u, s);
+#endif
+    const uint index = firstUnit / 32u;
+    [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+        const uint token = firstToken + min(tileToken + t, tokens - 1u);
+        const uint xRow = token * xStride;
+        const uint base = t * LANE_SUMS;
+        const float yd = inputScale(xRow, index);
+        vec4 x[64];
+        [[unroll]] for (uint i = 0u; i < 64u; ++i)
+            x[i] = inputTexel((xRow + 256u * index) / 4u + i);
+#ifdef FORMAT_SUB_BLOCK_MINIMUMS
+        // Per sub-block of 32: its min times the sum of x's quants there.
+        float minimumParts[8];
+        [[unroll]] for (uint s = 0u; s < 8u; ++s) {
+            vec4 sum = vec4(0.0);
+            [[unroll]] for (uint i = 8u * s; i < 8u * s + 8u; ++i)
+                sum += x[i];
+            minimumParts[s] = mins[s] * ((sum.x + sum.y) + (sum.z + sum.w));
+        }
+        const float minimumSum = ((minimumParts[0] + minimumParts[1]) + (minimumParts[2] + minimumParts[3])) + ((minimumParts[4] + minimumParts[5]) + (minimumParts[6] + minimumParts[7]));
+#endif
+#if FORMAT_K_LANES == 1
+        const float scale = yd * d;
+        [[unroll]] for (uint l = 0u; l < 8u; ++l) {
+            int lane = 0;
+            [[unroll]] for (uint g = 0u; g < 8u; ++g)
+                lane += int(dot(q[8u * g + l], x[8u * g + l]));
+#ifdef FORMAT_LANE_OFFSETS
+            // Q6_K's quants are unsigned: 32 · Σ scale · x over the lane's 32 elements comes off.
+            vec4 low = vec4(0.0), high = vec4(0.0);
+            [[unroll]] for (uint i = 0u; i < 4u; ++i) {
+                low += x[8u * l + i];
+                high += x[8u * l + 4u + i];
+            }
+            lane -= 32 * (int(offsetScales[2u * l]) * int((low.x + low.y) + (low.z + low.w)) + int(offsetScales[2u * l + 1u]) * int((high.x + high.y) + (high.z + high.w)));
+#endif
+            sums[base + l] = laneFma(scale, float(lane), sums[base + l]);
+        }
+#ifdef FORMAT_SUB_BLOCK_MINIMUMS
+        sums[base + 8u] = laneFma(minimumSum, -(yd * dmin), sums[base + 8u]);
+#endif
+#else
+        const float scale = d * yd;
+        const float minimumScale = dmin * yd;
+        if (sumOrder == 0u) {
+            vec4 even = vec4(0.0), odd = vec4(0.0);
+            [[unroll]] for (uint i = 0u; i < 64u; i += 2u) {
+                even += q[i] * x[i];
+                odd += q[i + 1u] * x[i + 1u];
+            }
+            // ggml's reference: rounded products, rounded sums (no fused multiply-add).
+            [[unroll]] for (uint l = 0u; l < 4u; ++l) {
+                precise const float evenProduct = scale * even[l];
+                precise const float oddProduct = scale * odd[l];
+                sums[base + l] = add(sums[base + l], fence(evenProduct));
+                sums[base + 4u + l] = add(sums[base + 4u + l], fence(oddProduct));
+            }
+            precise const float minimumProduct = minimumScale * minimumSum;
+            sums[base + 8u] = add(sums[base + 8u], -fence(minimumProduct));
+        } else {
+            int pairs[4];
+            int pairMinimums[4];
+            [[unroll]] for (uint p = 0u; p < 4u; ++p) {
+                pairs[p] = 0;
+                [[unroll]] for (uint i = 16u * p; i < 16u * p + 16u; ++i)
+                    pairs[p] += int(dot(q[i], x[i]));
+                pairMinimums[p] = int(minimumParts[2u * p]) + int(minimumParts[2u * p + 1u]);
+            }
+            if (token < pairedTokens) {
+                [[unroll]] for (uint p = 0u; p < 4u; ++p) {
+                    sums[base] = laneFma(float(pairs[p]), scale, sums[base]);
+                    sums[base + 1u] = laneFma(float(pairMinimums[p]), minimumScale, sums[base + 1u]);
+                }
+            } else {
+                sums[base] = laneFma(float((pairs[0] + pairs[1]) + (pairs[2] + pairs[3])), scale, sums[base]);
+                sums[base + 1u] = laneFma(float((pairMinimums[0] + pairMinimums[1]) + (pairMinimums[2] + pairMinimums[3])), minimumScale, sums[base + 1u]);
+            }
+        }
+#endif
+    }
+}
+
+float total(uint t)
+{
+    const uint base = t * LANE_SUMS;
+#if FORMAT_K_LANES == 2
+    if (sumOrder != 0u) {
+        precise const float difference = sums[base] - sums[base + 1u];
+        return difference;
+    }
+    float sum = sums[base + 8u];
+    [[unroll]] for (uint l = 0u; l < 8u; ++l)
+        sum = add(sum, sums[base + l]);
+    return sum;
+#else
+    float lanes[8];
+    [[unroll]] for (uint l = 0u; l < 8u; ++l)
+        lanes[l] = sums[base + l];
+#ifdef FORMAT_SUB_BLOCK_MINIMUMS
+    return add(sumLanes(lanes), sums[base + 8u]);
+#else
+    return sumLanes(lanes);
+#endif
+#endif
+}

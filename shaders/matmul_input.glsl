@@ -7,7 +7,7 @@
 // since lavapipe loads a storage buffer one scalar per lane even where all lanes read the same
 // address; rows then start at whole texels (xStride is a multiple of 4, VulkanMatmul.cpp).
 // INPUT_INTEGERS (matmul_rows.comp's lane sums): a row's floats are the integer quants of x, followed
-// by each block's scale d, then the sums s (quantize_input.comp).
+// (Q8_K) by the sums of each 16, then each block's scale d, then (Q8_1) the sums s (quantize_input.comp).
 
 #ifdef INPUT_TEXELS
 layout(set = 0, binding = 1, rgba32ui) uniform restrict readonly uimageBuffer inputTexels;
@@ -38,12 +38,22 @@ float inputAt(uint index)
 #endif
 
 #ifdef INPUT_INTEGERS
+#if BLOCK_ELEMENTS == 256
+// Q8_K: the sums of each 16 quants come first, 16 per block: texel i (0 .. 3) of block `block`'s.
+vec4 inputGroupSums(uint xRow, uint block, uint i)
+{
+    return inputTexel((xRow + columns + 16u * block) / 4u + i);
+}
+#define SCALES_AT (columns + columns / 16u)
+#else
+#define SCALES_AT columns
+#endif
 // The scale d of block `block` of the x row starting at xRow.
 float inputScale(uint xRow, uint block)
 {
-    return inputAt(xRow + columns + block);
+    return inputAt(xRow + SCALES_AT + block);
 }
-#define BLOCK_SUMS_AT (columns + columns / BLOCK_ELEMENTS)
+#define BLOCK_SUMS_AT (SCALES_AT + columns / BLOCK_ELEMENTS)
 #else
 #define BLOCK_SUMS_AT columns
 #endif

@@ -12,7 +12,6 @@
 //   its batched kernel (the first pairedTokens tokens) does so per pair of sub-blocks. Other Q4_K
 //   matrices (sumOrder 0) take lanes by position (elements ≡ l mod 8: even texels' components for
 //   lanes 0-3, odd ones' for 4-7) and the minimums into sum 8, all added in order at the end.
-// Integer sums are exact: a texel's stays below 2^24 in float, and the longer ones are added as ints.
 
 void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
 {
@@ -38,34 +37,51 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
         const uint xRow = token * xStride;
         const uint base = t * LANE_SUMS;
         const float yd = inputScale(xRow, index);
-        vec4 x[64];
-        [[unroll]] for (uint i = 0u; i < 64u; ++i)
-            x[i] = inputTexel((xRow + 256u * index) / 4u + i);
+        // One pass over x's texels: the integer products by lane (or, for Q4_K, by position or by
+        // pair of sub-blocks). These float sums stay below 2^24 (Q6_K's at most 16 products, Q4_K's
+        // 64 smaller ones), so they are exact; each lane's two halves are added as ints.
+        float lanes[16];
+        float pairs[4];
+        vec4 even = vec4(0.0), odd = vec4(0.0);
+        [[unroll]] for (uint i = 0u; i < 64u; ++i) {
+            const vec4 x = inputTexel((xRow + 256u * index) / 4u + i);
+#if FORMAT_K_LANES == 1
+            const uint lane = i % 8u + 8u * (i / 32u);
+            lanes[lane] = i % 32u < 8u ? dot(q[i], x) : lanes[lane] + dot(q[i], x);
+#else
+            if (sumOrder == 0u) {
+                if (i % 2u == 0u)
+                    even += q[i] * x;
+                else
+                    odd += q[i] * x;
+            } else {
+                pairs[i / 16u] = i % 16u == 0u ? dot(q[i], x) : pairs[i / 16u] + dot(q[i], x);
+            }
+#endif
+        }
+#if defined(FORMAT_SUB_BLOCK_MINIMUMS) || defined(FORMAT_LANE_OFFSETS)
+        // The sums of x's quants per 16 elements.
+        float xSums[16];
+        [[unroll]] for (uint i = 0u; i < 4u; ++i) {
+            const vec4 groupSums = inputGroupSums(xRow, index, i);
+            [[unroll]] for (uint j = 0u; j < 4u; ++j)
+                xSums[4u * i + j] = groupSums[j];
+        }
+#endif
 #ifdef FORMAT_SUB_BLOCK_MINIMUMS
         // Per sub-block of 32: its min times the sum of x's quants there.
         float minimumParts[8];
-        [[unroll]] for (uint s = 0u; s < 8u; ++s) {
-            vec4 sum = vec4(0.0);
-            [[unroll]] for (uint i = 8u * s; i < 8u * s + 8u; ++i)
-                sum += x[i];
-            minimumParts[s] = mins[s] * ((sum.x + sum.y) + (sum.z + sum.w));
-        }
+        [[unroll]] for (uint s = 0u; s < 8u; ++s)
+            minimumParts[s] = mins[s] * (xSums[2u * s] + xSums[2u * s + 1u]);
         const float minimumSum = ((minimumParts[0] + minimumParts[1]) + (minimumParts[2] + minimumParts[3])) + ((minimumParts[4] + minimumParts[5]) + (minimumParts[6] + minimumParts[7]));
 #endif
 #if FORMAT_K_LANES == 1
         const float scale = yd * d;
         [[unroll]] for (uint l = 0u; l < 8u; ++l) {
-            int lane = 0;
-            [[unroll]] for (uint g = 0u; g < 8u; ++g)
-                lane += int(dot(q[8u * g + l], x[8u * g + l]));
+            int lane = int(lanes[l]) + int(lanes[l + 8u]);
 #ifdef FORMAT_LANE_OFFSETS
             // Q6_K's quants are unsigned: 32 · Σ scale · x over the lane's 32 elements comes off.
-            vec4 low = vec4(0.0), high = vec4(0.0);
-            [[unroll]] for (uint i = 0u; i < 4u; ++i) {
-                low += x[8u * l + i];
-                high += x[8u * l + 4u + i];
-            }
-            lane -= 32 * (int(offsetScales[2u * l]) * int((low.x + low.y) + (low.z + low.w)) + int(offsetScales[2u * l + 1u]) * int((high.x + high.y) + (high.z + high.w)));
+            lane -= 32 * (int(offsetScales[2u * l]) * int(xSums[2u * l]) + int(offsetScales[2u * l + 1u]) * int(xSums[2u * l + 1u]));
 #endif
             sums[base + l] = laneFma(scale, float(lane), sums[base + l]);
         }
@@ -76,11 +92,6 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
         const float scale = d * yd;
         const float minimumScale = dmin * yd;
         if (sumOrder == 0u) {
-            vec4 even = vec4(0.0), odd = vec4(0.0);
-            [[unroll]] for (uint i = 0u; i < 64u; i += 2u) {
-                even += q[i] * x[i];
-                odd += q[i + 1u] * x[i + 1u];
-            }
             // ggml's reference: rounded products, rounded sums (no fused multiply-add).
             [[unroll]] for (uint l = 0u; l < 4u; ++l) {
                 precise const float evenProduct = scale * even[l];
@@ -91,21 +102,17 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
             precise const float minimumProduct = minimumScale * minimumSum;
             sums[base + 8u] = add(sums[base + 8u], -fence(minimumProduct));
         } else {
-            int pairs[4];
             int pairMinimums[4];
-            [[unroll]] for (uint p = 0u; p < 4u; ++p) {
-                pairs[p] = 0;
-                [[unroll]] for (uint i = 16u * p; i < 16u * p + 16u; ++i)
-                    pairs[p] += int(dot(q[i], x[i]));
+            [[unroll]] for (uint p = 0u; p < 4u; ++p)
                 pairMinimums[p] = int(minimumParts[2u * p]) + int(minimumParts[2u * p + 1u]);
-            }
             if (token < pairedTokens) {
                 [[unroll]] for (uint p = 0u; p < 4u; ++p) {
-                    sums[base] = laneFma(float(pairs[p]), scale, sums[base]);
+                    sums[base] = laneFma(pairs[p], scale, sums[base]);
                     sums[base + 1u] = laneFma(float(pairMinimums[p]), minimumScale, sums[base + 1u]);
                 }
             } else {
-                sums[base] = laneFma(float((pairs[0] + pairs[1]) + (pairs[2] + pairs[3])), scale, sums[base]);
+                const int products = (int(pairs[0]) + int(pairs[1])) + (int(pairs[2]) + int(pairs[3]));
+                sums[base] = laneFma(float(products), scale, sums[base]);
                 sums[base + 1u] = laneFma(float((pairMinimums[0] + pairMinimums[1]) + (pairMinimums[2] + pairMinimums[3])), minimumScale, sums[base + 1u]);
             }
         }

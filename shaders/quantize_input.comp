@@ -10,8 +10,8 @@
 // reads x rows at whole 16-byte texels, where an F32 input's rows need not start. One invocation
 // per block (per element for F32 / F16 / BF16). Output row r starts at r * outStride: `columns`
 // floats, then (Q8_1) one s per block (matmul_input.glsl). INPUT_INTEGERS (Q8_0, Q8_1, Q8_K; for
-// matmul_rows.comp's lane sums): the floats are the integer quants q, followed by each block's d,
-// then (Q8_1) each block's s.
+// matmul_rows.comp's lane sums): the floats are the integer quants q, followed (Q8_K) by the sums of
+// each 16 of them, then each block's d, then (Q8_1) each block's s.
 
 layout(local_size_x = 64) in;
 
@@ -70,23 +70,32 @@ void main()
         for (uint j = 0u; j < BLOCK; ++j)
             y[to + j] = 0.0;
 #if defined(INPUT_INTEGERS)
-        y[row * outStride + columns + block] = 0.0;
+        for (uint g = 0u; g < 16u; ++g)
+            y[row * outStride + columns + 16u * block + g] = 0.0;
+        y[row * outStride + columns + 16u * blocksPerRow + block] = 0.0;
 #endif
         return;
     }
     const float inverseMagnitude = exactDivide(127.0, amax);
     const float inverseScale = largest > 0.0 ? -inverseMagnitude : inverseMagnitude;
     const float d = sign(inverseScale) * exactDivide(1.0, inverseMagnitude);
+    float groupSum = 0.0; // of 16 quants, exact
     for (uint j = 0u; j < BLOCK; ++j) {
         precise const float scaled = inverseScale * x[from + j];
+        const float q = min(127.0, roundEven(scaled));
 #if defined(INPUT_INTEGERS)
-        y[to + j] = min(127.0, roundEven(scaled));
+        y[to + j] = q;
+        groupSum += q;
+        if (j % 16u == 15u) {
+            y[row * outStride + columns + 16u * block + j / 16u] = groupSum;
+            groupSum = 0.0;
+        }
 #else
-        y[to + j] = d * min(127.0, roundEven(scaled));
+        y[to + j] = d * q;
 #endif
     }
 #if defined(INPUT_INTEGERS)
-    y[row * outStride + columns + block] = d;
+    y[row * outStride + columns + 16u * blocksPerRow + block] = d;
 #endif
 #else
     // llama.cpp's AVX2 quantize_row_q8_0 / q8_1: multiplier 127 / amax, nearest even, half scale.

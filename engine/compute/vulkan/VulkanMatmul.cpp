@@ -72,7 +72,7 @@ std::optional<InputRounding> inputRounding(TensorType type, bool cpu)
         if (type == TensorType::Q4_1 || type == TensorType::Q5_1)
             return InputRounding{"quantize_input_q8_1_integers", 32, 2};
         if (type == TensorType::Q3_K || type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K)
-            return InputRounding{"quantize_input_q8_k_integers", 256, 1};
+            return InputRounding{"quantize_input_q8_k_integers", 256, 17}; // 16 sums of 16, the scale
         return InputRounding{"quantize_input_integers", 32, 1};
     }
     switch (type) {

@@ -1,9 +1,9 @@
 // What the attention shaders share: which cache rows a query sees, how a dot product becomes a
 // score, and how cache elements are read. The includer declares `keyQuads[]` (and, where it reads
-// values, `valueQuads[]`) as uvec4 arrays, and the bool specialization constants HALF_KEYS and
-// HALF_VALUES: an F16 cache packs two halves per word (element i is half i & 1 of word i >> 1),
-// an F32 cache holds one float per word. The uvec4 declaration lets aligned rows be read a quad at a
-// time; element access goes through the same arrays.
+// values, `valueQuads[]`) as uvec4 arrays, or with ATTENTION_TEXELS texel buffers, and the bool
+// specialization constants HALF_KEYS and HALF_VALUES: an F16 cache packs two halves per word
+// (element i is half i & 1 of word i >> 1), an F32 cache holds one float per word. Aligned rows are
+// read a quad at a time; element access goes through the same quads.
 
 // Masked scores; GLSL has no infinity literal.
 #define NEGATIVE_INFINITY uintBitsToFloat(0xff800000u)
@@ -34,22 +34,74 @@ float attentionScore(float dot, float scale, float softcap)
     return softcap > 0.0 ? softcap * tanh(score / softcap) : score;
 }
 
+#ifdef ATTENTION_TEXELS
+// CPU drivers load a storage buffer one scalar per lane, a texel (16 bytes) at once: the includer
+// declares keyTexels (and valueTexels) as rgba32ui texel buffers instead.
+uvec4 keyQuad(uint quad)
+{
+    return imageLoad(keyTexels, int(quad));
+}
+#ifdef ATTENTION_READS_VALUES
+uvec4 valueQuad(uint quad)
+{
+    return imageLoad(valueTexels, int(quad));
+}
+#endif
+#else
+uvec4 keyQuad(uint quad)
+{
+    return keyQuads[quad];
+}
+#ifdef ATTENTION_READS_VALUES
+uvec4 valueQuad(uint quad)
+{
+    return valueQuads[quad];
+}
+#endif
+#endif
+
+// Element `index` of a cache whose words are `quad(index's quad)`, F16 (two per word) or F32.
+#define CACHE_ELEMENT(quad, halves, index) \
+    ((halves) ? unpackHalf2x16(quad((index) >> 3)[((index) >> 1) & 3u])[(index) & 1u] : uintBitsToFloat(quad((index) >> 2)[(index) & 3u]))
+
+// Elements index .. index + 7 (index a multiple of 8): one quad of halves, or two of floats.
+#define CACHE_OCTET(quad, halves, index, out8) \
+    { \
+        if (halves) { \
+            const uvec4 words = quad((index) >> 3); \
+            for (uint i_ = 0u; i_ < 4u; ++i_) { \
+                const vec2 pair = unpackHalf2x16(words[i_]); \
+                out8[2u * i_] = pair.x; \
+                out8[2u * i_ + 1u] = pair.y; \
+            } \
+        } else { \
+            const uvec4 low = quad((index) >> 2); \
+            const uvec4 high = quad(((index) >> 2) + 1u); \
+            for (uint i_ = 0u; i_ < 4u; ++i_) { \
+                out8[i_] = uintBitsToFloat(low[i_]); \
+                out8[4u + i_] = uintBitsToFloat(high[i_]); \
+            } \
+        } \
+    }
+
 float keyElement(uint index)
 {
-    if (HALF_KEYS) {
-        const uint word = index >> 1;
-        return unpackHalf2x16(keyQuads[word >> 2][word & 3])[index & 1];
-    }
-    return uintBitsToFloat(keyQuads[index >> 2][index & 3]);
+    return CACHE_ELEMENT(keyQuad, HALF_KEYS, index);
+}
+
+void keyOctet(uint index, out float elements[8])
+{
+    CACHE_OCTET(keyQuad, HALF_KEYS, index, elements)
 }
 
 #ifdef ATTENTION_READS_VALUES
 float valueElement(uint index)
 {
-    if (HALF_VALUES) {
-        const uint word = index >> 1;
-        return unpackHalf2x16(valueQuads[word >> 2][word & 3])[index & 1];
-    }
-    return uintBitsToFloat(valueQuads[index >> 2][index & 3]);
+    return CACHE_ELEMENT(valueQuad, HALF_VALUES, index);
+}
+
+void valueOctet(uint index, out float elements[8])
+{
+    CACHE_OCTET(valueQuad, HALF_VALUES, index, elements)
 }
 #endif

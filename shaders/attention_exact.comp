@@ -16,6 +16,7 @@
 // score matrix ever reaches global memory. Each value dimension is summed in the CPU's lanes:
 // cache row t goes to lane t % 8 (a batch: llamafile's tinyBLAS) or t % 32 (one query:
 // ggml_vec_dot's four registers), each lane a sequential FMA chain owned by one invocation.
+// The cache is read through texel buffers, a row's 8 elements at a time (attention.glsl).
 
 layout(local_size_x_id = 0, local_size_x = 64) in; // a multiple of 32
 layout(constant_id = 1) const uint HEAD_DIM = 64;
@@ -27,13 +28,16 @@ layout(constant_id = 6) const uint CAPACITY = 4096; // scores kept in workgroup 
 
 const uint LANES = gl_WorkGroupSize.x;
 const uint CHAINS = BATCH ? 8 : 32;
-const uint LANE_DIMS = (HEAD_DIM + LANES - 1) / LANES;
+const uint OCTETS = (HEAD_DIM + 7) / 8; // at most LANES (VulkanAttention.cpp)
+// Rows start on whole texels only when heads are a multiple of 8 elements; others read element by element.
+const bool ALIGNED = HEAD_DIM % 8 == 0;
 // ggml's K·q for F16 keys in a batch is tinyBLAS's, which needs a multiple of 8.
 const bool TINY_BLAS_KEYS = HALF_KEYS && BATCH && HEAD_DIM % 8 == 0;
 
 layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
-layout(std430, set = 0, binding = 1) readonly buffer Keys { uvec4 keyQuads[]; };
-layout(std430, set = 0, binding = 2) readonly buffer Values { uvec4 valueQuads[]; };
+// Texel buffers: see attention.glsl.
+layout(set = 0, binding = 1, rgba32ui) uniform restrict readonly uimageBuffer keyTexels;
+layout(set = 0, binding = 2, rgba32ui) uniform restrict readonly uimageBuffer valueTexels;
 // The query rows' positions, then the captured heads.
 layout(std430, set = 0, binding = 3) readonly buffer HostData { uint hostData[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer Results { float results[]; };
@@ -54,6 +58,7 @@ layout(push_constant) uniform Parameters {
 };
 
 #define ATTENTION_READS_VALUES
+#define ATTENTION_TEXELS
 #include "attention.glsl"
 // 0 (batches are smaller than 2^31), which the compiler cannot know: see ggml_float.glsl.
 #define FENCE_ZERO (rows >> 31)
@@ -81,14 +86,39 @@ float chainStep(bool halves, float a, float b, float acc)
     return add(fence(product), acc);
 }
 
+// Key elements index .. index + 7 (all within the head).
+void keyElements(uint index, out float elements[8])
+{
+    if (ALIGNED) {
+        keyOctet(index, elements);
+    } else {
+        [[unroll]] for (uint i = 0; i < 8; ++i)
+            elements[i] = keyElement(index + i);
+    }
+}
+
+// Value elements index .. index + 7 of a head's dimensions first .. first + 7; those past the head count 0.
+void valueElements(uint index, uint first, out float elements[8])
+{
+    if (ALIGNED) {
+        valueOctet(index, elements);
+    } else {
+        [[unroll]] for (uint i = 0; i < 8; ++i)
+            elements[i] = first + i < HEAD_DIM ? valueElement(index + i) : 0.0;
+    }
+}
+
 // ggml_vec_dot_f32 / ggml_vec_dot_f16 / tinyBLAS of the key at element `base` with the query.
 float keyDot(uint base)
 {
+    float key[8];
     if (TINY_BLAS_KEYS) {
         precise float lanes[8] = float[8](0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        for (uint i = 0; i < HEAD_DIM; i += 8)
+        for (uint i = 0; i < HEAD_DIM; i += 8) {
+            keyElements(base + i, key);
             [[unroll]] for (uint l = 0; l < 8; ++l)
-                lanes[l] = chainStep(HALF_KEYS, keyElement(base + i + l), query[i + l], lanes[l]);
+                lanes[l] = chainStep(HALF_KEYS, key[l], query[i + l], lanes[l]);
+        }
         return sumLanes(lanes);
     }
     precise float acc[32];
@@ -96,8 +126,11 @@ float keyDot(uint base)
         acc[l] = 0.0;
     const uint blocks = HEAD_DIM - HEAD_DIM % 32;
     for (uint i = 0; i < blocks; i += 32)
-        [[unroll]] for (uint l = 0; l < 32; ++l)
-            acc[l] = chainStep(HALF_KEYS, keyElement(base + i + l), query[i + l], acc[l]);
+        [[unroll]] for (uint o = 0; o < 32; o += 8) {
+            keyElements(base + i + o, key);
+            [[unroll]] for (uint l = 0; l < 8; ++l)
+                acc[o + l] = chainStep(HALF_KEYS, key[l], query[i + o + l], acc[o + l]);
+        }
     float sum = blocksTotal(acc);
     if (HALF_KEYS) {
         // ggml adds the leftovers' rounded products in double.
@@ -206,8 +239,11 @@ void main()
             if (t < visible.x || t >= visible.y)
                 captures[captureAt + t] = 0.0;
 
-    precise float acc[LANE_DIMS * CHAINS];
-    [[unroll]] for (uint i = 0; i < LANE_DIMS * CHAINS; ++i)
+    // Invocation o < OCTETS owns value dimensions 8o .. 8o + 7, every chain of them: a cache row's
+    // eight values are one texel load.
+    const bool owner = lane < OCTETS;
+    precise float acc[8 * CHAINS];
+    [[unroll]] for (uint i = 0; i < 8 * CHAINS; ++i)
         acc[i] = 0.0;
     for (uint first = base; first < visible.y; first += LANES) {
         const uint t = first + lane;
@@ -228,14 +264,17 @@ void main()
         }
         tile[lane] = p;
         barrier();
-        [[unroll]] for (uint k = 0; k < LANE_DIMS; ++k) {
-            const uint d = lane + k * LANES;
-            if (d < HEAD_DIM) {
-                for (uint c = 0; c < LANES; c += CHAINS) {
-                    [[unroll]] for (uint l = 0; l < CHAINS; ++l) {
-                        const uint at = first + c + l;
-                        if (at >= visible.x && at < visible.y)
-                            acc[k * CHAINS + l] = chainStep(HALF_VALUES, valueElement(at * cacheCols + keyOffset + d), tile[c + l], acc[k * CHAINS + l]);
+        if (owner) {
+            const uint end = min(LANES, visible.y - first);
+            for (uint c = 0; c < end; c += CHAINS) {
+                [[unroll]] for (uint l = 0; l < CHAINS; ++l) {
+                    const uint at = first + c + l;
+                    if (at >= visible.x && at < visible.y) {
+                        float values[8];
+                        valueElements(at * cacheCols + keyOffset + 8 * lane, 8 * lane, values);
+                        const float probability = tile[c + l];
+                        [[unroll]] for (uint j = 0; j < 8; ++j)
+                            acc[j * CHAINS + l] = chainStep(HALF_VALUES, values[j], probability, acc[j * CHAINS + l]);
                     }
                 }
             }
@@ -243,20 +282,22 @@ void main()
         barrier();
     }
 
-    [[unroll]] for (uint k = 0; k < LANE_DIMS; ++k) {
-        const uint d = lane + k * LANES;
+    if (!owner)
+        return;
+    [[unroll]] for (uint j = 0; j < 8; ++j) {
+        const uint d = 8 * lane + j;
         if (d >= HEAD_DIM)
-            continue;
+            break;
         float total;
         if (BATCH) {
             float lanes[8];
             [[unroll]] for (uint l = 0; l < 8; ++l)
-                lanes[l] = acc[k * CHAINS + l];
+                lanes[l] = acc[j * CHAINS + l];
             total = sumLanes(lanes);
         } else {
             float blocks[32];
             [[unroll]] for (uint l = 0; l < 32; ++l)
-                blocks[l] = acc[k * CHAINS + l];
+                blocks[l] = acc[j * CHAINS + l];
             total = blocksTotal(blocks);
         }
         results[(row * heads + head) * HEAD_DIM + d] = total;

@@ -163,7 +163,10 @@ void VulkanBackend::attention(const Tensor &qTensor,
         hostData[rows + j] = u32(probabilities->heads[j]);
     }
 
-    if (m_attentionKernel == AttentionKernel::Exact) {
+    // attention_exact takes the values 8 dimensions per invocation: heads up to 8 per invocation of
+    // its workgroup (every model we know); wider ones take the online kernel.
+    const bool exactFits = headDim <= 8 * kWorkgroup;
+    if (m_attentionKernel == AttentionKernel::Exact && exactFits) {
         require(rows <= m_context.info().maxComputeWorkGroupCount[1] && heads <= m_context.info().maxComputeWorkGroupCount[0], "too many workgroups");
         // Scores of up to this many cache rows stay in workgroup memory (the query and the tile
         // take the rest); longer spans recompute them.

@@ -132,14 +132,9 @@ float total(uint t)
     [[unroll]] for (uint l = 0u; l < 8u; ++l)
         sum = add(sum, sums[base + l]);
     return sum;
+#elif defined(FORMAT_SUB_BLOCK_MINIMUMS)
+    return lanesTotal(base, true);
 #else
-    float lanes[8];
-    [[unroll]] for (uint l = 0u; l < 8u; ++l)
-        lanes[l] = sums[base + l];
-#ifdef FORMAT_SUB_BLOCK_MINIMUMS
-    return add(sumLanes(lanes), sums[base + 8u]);
-#else
-    return sumLanes(lanes);
-#endif
+    return lanesTotal(base, false);
 #endif
 }

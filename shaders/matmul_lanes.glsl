@@ -24,6 +24,17 @@ float laneFma(float a, float b, float c)
 #endif
 }
 
+// ggml's horizontal sum of a token's eight lane sums at `base`, then (withSeparate) the sum kept
+// apart at base + 8.
+float lanesTotal(uint base, const bool withSeparate)
+{
+    float lanes[8];
+    [[unroll]] for (uint l = 0u; l < 8u; ++l)
+        lanes[l] = sums[base + l];
+    const float total = sumLanes(lanes);
+    return withSeparate ? add(total, sums[base + 8u]) : total;
+}
+
 #ifdef FORMAT_LANE_SUMS
 // Adds one block's lane sums, times scale, to the token's sums at `base`.
 void addBlockLanes(uint base, float scale, const float lanes[8])
@@ -41,13 +52,10 @@ float laneTotal(uint base)
 {
     if (sumOrder != 0u)
         return sums[base];
-    float lanes[8];
-    [[unroll]] for (uint l = 0u; l < 8u; ++l)
-        lanes[l] = sums[base + l];
 #ifdef FORMAT_BLOCK_MINIMUM
-    return add(sumLanes(lanes), sums[base + 8u]);
+    return lanesTotal(base, true);
 #else
-    return sumLanes(lanes);
+    return lanesTotal(base, false);
 #endif
 }
 

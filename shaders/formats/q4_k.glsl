@@ -9,7 +9,7 @@
 
 #include "formats/scale_min_k4.glsl"
 
-void q4Nibbles(KQuantUnit k, out uvec4 low, out uvec4 high)
+void kUnitQuants(KQuantUnit k, out uvec4 low, out uvec4 high)
 {
     const uint qs = k.block + 16u + 32u * (k.s / 2u) + k.e % 32u;
     const uint shift = 4u * (k.s % 2u);
@@ -17,21 +17,4 @@ void q4Nibbles(KQuantUnit k, out uvec4 low, out uvec4 high)
     high = nibblesOf(readU32(qs + 4u), shift);
 }
 
-void dequantizeUnit(uint row, uint unit, out vec4 low, out vec4 high)
-{
-    const KQuantUnit k = kQuantUnit(row, unit);
-    uvec4 q0, q1;
-    q4Nibbles(k, q0, q1);
-    low = k.scale * vec4(q0) - k.minimum;
-    high = k.scale * vec4(q1) - k.minimum;
-}
-
-// scale * q, the integers the CPU multiplies.
-void unitIntegers(uint row, uint unit, out vec4 low, out vec4 high)
-{
-    const KQuantUnit k = kQuantUnit(row, unit);
-    uvec4 q0, q1;
-    q4Nibbles(k, q0, q1);
-    low = vec4(q0 * k.scaleMin.x);
-    high = vec4(q1 * k.scaleMin.x);
-}
+#include "formats/scale_min_units.glsl"

@@ -8,6 +8,11 @@
 //     whose rows need not be a multiple of 8 elements.
 //   FORMAT_BLOCK_MINIMUM, dequantizeUnitWithoutMinimum and float blockMinimum(uint row, uint block),
 //     for the formats with a minimum (d * q + m), which the matmul shaders take apart (matmul_input.glsl).
+//   For matmul_rows.comp's lane sums (matmul_lanes.glsl), the integers the CPU multiplies and the
+//     block's scale d (float blockScale(uint row, uint block)): FORMAT_LANE_SUMS and unitQuants for
+//     the legacy formats (legacy_block.glsl), FORMAT_K_LANES and unitIntegers (scale * q) for the
+//     K-quants but Q2_K, with FORMAT_SUB_BLOCK_MINIMUMS (dmin, each sub-block's min) or
+//     FORMAT_LANE_OFFSETS (Q6_K's sub-block scales) where the sums need them.
 // The arithmetic follows quant/Dequantize.cpp, so results match the CPU's dequantization.
 
 #include "formats/bytes.glsl"

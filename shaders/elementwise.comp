@@ -59,14 +59,7 @@ float gelu(float v)
     return geluTable[floatToHalf(v)];
 }
 
-// silu(v) = v / (1 + exp(-v)) as ggml_vec_swiglu_f32 rounds it: ggml's exp on whole registers of 8
-// columns, the C library's on the rest of a row (GLSL's exp here, which may differ in the last bit).
-float silu(float v, uint column)
-{
-    const bool vectorized = column < columns - columns % 8;
-    const float e = vectorized ? ggmlExp(-v) : exp(-v);
-    return wideQuotient(vec2(v, 0.0), add(1.0, e));
-}
+#include "silu.glsl"
 
 void main()
 {
@@ -92,7 +85,7 @@ void main()
         result = gelu(v);
         break;
     case kSwiglu:
-        result = silu(v, i % columns) * other[i];
+        result = silu(v, i % columns, columns) * other[i];
         break;
     default: // kGeglu
         result = gelu(v) * other[i];

@@ -15,7 +15,7 @@ layout(constant_id = 1) const uint TOKENS = 1u; // tokens per invocation (gl_Wor
 
 #define WEIGHT_CHUNKS
 #include "formats/weights.glsl"
-layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
+layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
 
 #include "formats/format.glsl"
 #include "matmul_push.glsl"
@@ -41,6 +41,7 @@ float sums[SUMS];
 #include "ggml_float.glsl"
 #include "matmul_lanes.glsl"
 #endif
+#include "matmul_output.glsl"
 
 #ifndef INPUT_INTEGERS
 // Adds the products of the chunk starting at unit firstUnit of the row at byte rowStart to sums.
@@ -110,5 +111,5 @@ void main()
     if (row < weightRows)
         for (uint t = 0u; t < TOKENS; ++t)
             if (tileToken + t < tokens)
-                y[(tileToken + t) * outColumns + firstWeightRow + row] = total(t);
+                writeOutput(tileToken + t, firstWeightRow + row, total(t));
 }

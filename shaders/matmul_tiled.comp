@@ -1,4 +1,5 @@
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 // Prefill matmul (many x rows): a workgroup computes a tile of TILE weight rows (output columns) ×
 // TILE tokens, stepping along the rows 32 elements at a time. Each step dequantizes the weight tile
@@ -10,11 +11,12 @@
 layout(local_size_x = 64) in; // (TILE / 4)² invocations, one per 4 × 4 output block
 
 #include "formats/weights.glsl"
-layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
+layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
 
 #include "formats/format.glsl"
 #include "matmul_push.glsl"
 #include "matmul_input.glsl"
+#include "matmul_output.glsl"
 
 // [k][row / 4] and [k][token / 4]: an invocation reads its four rows / tokens at one k as one vec4.
 shared vec4 weightTile[STEP * TILE / 4u];
@@ -99,7 +101,7 @@ void main()
         for (uint i = 0u; i < 4u; ++i) {
             const uint row = tileRow + 4u * rowGroup + i;
             if (token < tokens && row < weightRows)
-                y[token * outColumns + firstWeightRow + row] = sums[j][i];
+                writeOutput(token, firstWeightRow + row, sums[j][i]);
         }
     }
 }

@@ -1,4 +1,5 @@
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 // Decode matmul (few x rows): memory-bound, so each weight byte is read once per token and the
 // work is spread over all invocations. A workgroup computes ROWS consecutive output columns of one
@@ -11,11 +12,12 @@ layout(constant_id = 1) const uint ROWS = 2;
 #include "reduce.glsl"
 
 #include "formats/weights.glsl"
-layout(std430, set = 0, binding = 2) writeonly buffer Output { float y[]; };
+layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
 
 #include "formats/format.glsl"
 #include "matmul_push.glsl"
 #include "matmul_input.glsl"
+#include "matmul_output.glsl"
 
 void main()
 {
@@ -54,6 +56,6 @@ void main()
     for (uint r = 0u; r < ROWS; ++r) {
         const float total = workgroupSum(sums[r]);
         if (gl_LocalInvocationIndex == 0u && firstRow + r < weightRows)
-            y[token * outColumns + firstWeightRow + firstRow + r] = total;
+            writeOutput(token, firstWeightRow + firstRow + r, total);
     }
 }

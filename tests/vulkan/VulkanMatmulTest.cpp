@@ -112,6 +112,15 @@ std::vector<float> tiedFloats(std::size_t count)
     return values;
 }
 
+// How many outputs differ from the CPU's in any bit.
+int differingBits(const std::vector<float> &actual, const std::vector<float> &expected)
+{
+    int differing = 0;
+    for (std::size_t i = 0; i < actual.size(); ++i)
+        differing += std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0;
+    return differing;
+}
+
 } // namespace
 
 class VulkanMatmulTest : public QObject
@@ -212,10 +221,64 @@ private Q_SLOTS:
         m_pair->cpu.matmul(*weight.cpu, *x.cpu, *out.cpu);
         m_pair->gpu.matmul(*weight.gpu, *x.gpu, *out.gpu);
         const auto [actual, expected] = m_pair->results(out);
-        int differing = 0;
-        for (std::size_t i = 0; i < actual.size(); ++i)
-            differing += std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0;
+        const int differing = differingBits(actual, expected);
         QVERIFY2(differing == 0, qPrintable(QStringLiteral("%1 of %2 outputs differ from the CPU's").arg(differing).arg(actual.size())));
+    }
+
+    // The fused products (one rounding of x for several weights, the result added into the residual
+    // stream or multiplied into silu of the gate) give what the CPU backend's plain ops give: to the
+    // bit on CPU drivers, whose lane sums and silu round as the CPU does. Q/K/V of mixed types round
+    // x again where the type needs another rounding (Q8_1, then Q8_0, then Q8_1).
+    void fusedMatmulsMatchCpu_data()
+    {
+        QTest::addColumn<int>("tokens");
+        QTest::addRow("decode") << 1;
+        QTest::addRow("prefill") << 7;
+    }
+
+    void fusedMatmulsMatchCpu()
+    {
+        QFETCH(int, tokens);
+        constexpr std::size_t cols = 256, outputs = 40;
+        const auto weightOf = [&](TensorType type, std::uint32_t seed) {
+            return BackendPair::weightData(type, randomFloats(outputs * cols, seed, -2.0f, 2.0f), outputs, cols);
+        };
+        const WeightData q = weightOf(TensorType::Q4_1, 51), k = weightOf(TensorType::Q8_0, 52), v = weightOf(TensorType::Q5_1, 53);
+        const WeightData gate = weightOf(TensorType::Q4_K, 54), up = weightOf(TensorType::Q6_K, 55);
+        const TensorPair x = m_pair->input(randomFloats(std::size_t(tokens) * cols, 56, -3.0f, 3.0f), tokens, cols);
+        const std::vector<float> residual = randomFloats(std::size_t(tokens) * outputs, 57, -5.0f, 5.0f);
+        const bool exact = m_pair->gpu.context().info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+        const auto check = [&](const TensorPair &out, const char *what) {
+            const auto [actual, expected] = m_pair->results(out);
+            if (exact)
+                QVERIFY2(differingBits(actual, expected) == 0, qPrintable(QStringLiteral("%1: %2 outputs differ").arg(QLatin1String(what)).arg(differingBits(actual, expected))));
+            else
+                QVERIFY2(maxRelativeError(actual, expected, 1.0) < 1e-4, what);
+        };
+
+        const TensorPair wq = m_pair->weight(q), wk = m_pair->weight(k), wv = m_pair->weight(v);
+        const TensorPair outQ = m_pair->create(TensorType::F32, tokens, outputs), outK = m_pair->create(TensorType::F32, tokens, outputs),
+                         outV = m_pair->create(TensorType::F32, tokens, outputs);
+        const compute::MatmulTarget cpuTargets[] = {{wq.cpu.get(), outQ.cpu.get()}, {wk.cpu.get(), outK.cpu.get()}, {wv.cpu.get(), outV.cpu.get()}};
+        const compute::MatmulTarget gpuTargets[] = {{wq.gpu.get(), outQ.gpu.get()}, {wk.gpu.get(), outK.gpu.get()}, {wv.gpu.get(), outV.gpu.get()}};
+        m_pair->cpu.matmuls(*x.cpu, cpuTargets);
+        m_pair->gpu.matmuls(*x.gpu, gpuTargets);
+        check(outQ, "matmuls Q");
+        check(outK, "matmuls K");
+        check(outV, "matmuls V");
+
+        const TensorPair accumulator = m_pair->input(residual, tokens, outputs);
+        m_pair->cpu.matmulAdd(*wq.cpu, *x.cpu, *accumulator.cpu);
+        m_pair->gpu.matmulAdd(*wq.gpu, *x.gpu, *accumulator.gpu);
+        check(accumulator, "matmulAdd");
+
+        const TensorPair wGate = m_pair->weight(gate), wUp = m_pair->weight(up);
+        for (const compute::GateActivation activation : {compute::GateActivation::Silu, compute::GateActivation::Gelu}) {
+            const TensorPair gated = m_pair->create(TensorType::F32, tokens, outputs);
+            m_pair->cpu.gatedMatmul(*wGate.cpu, *wUp.cpu, *x.cpu, activation, *gated.cpu);
+            m_pair->gpu.gatedMatmul(*wGate.gpu, *wUp.gpu, *x.gpu, activation, *gated.gpu);
+            check(gated, activation == compute::GateActivation::Silu ? "gatedMatmul silu" : "gatedMatmul gelu");
+        }
     }
 
     void embedMatchesCpu_data()

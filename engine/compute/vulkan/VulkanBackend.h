@@ -75,6 +75,14 @@ public:
     void geglu(compute::Tensor &gate, const compute::Tensor &up) override;
     void sliceColumns(const compute::Tensor &src, std::size_t firstCol, compute::Tensor &out) override;
 
+    void matmuls(const compute::Tensor &x, std::span<const compute::MatmulTarget> targets) override;
+    void matmulAdd(const compute::Tensor &weight, const compute::Tensor &x, compute::Tensor &accumulator) override;
+    void gatedMatmul(const compute::Tensor &gate,
+                     const compute::Tensor &up,
+                     const compute::Tensor &x,
+                     compute::GateActivation activation,
+                     compute::Tensor &out) override;
+
     // Submits what has been recorded and waits for it.
     void flush();
 
@@ -124,6 +132,20 @@ private:
     // Records op `op` of shaders/elementwise.comp on x; other is its second operand (x itself for
     // the unary ops), value its scalar.
     void elementwise(std::uint32_t op, compute::Tensor &x, const compute::Tensor &other, float value);
+    // x as a matmul shader reads it: rounded for the weight type as the CPU backend rounds it (by the
+    // quantize_input module named in `rounding`, empty when x is read as it is).
+    struct MatmulInput {
+        BufferRange range;
+        std::size_t stride = 0; // floats per row
+        std::string rounding;
+    };
+    // The quantize_input module a weight type's matmul needs, empty if none.
+    std::string inputRoundingFor(gguf::TensorType weightType) const;
+    // Records the rounding of x for a weight type, if it needs one.
+    MatmulInput matmulInput(const VulkanTensor &x, gguf::TensorType weightType);
+    // What a matmul does with its result (shaders/matmul_output.glsl).
+    enum class MatmulOutput : std::uint32_t { Store, Accumulate, Swiglu };
+    MatmulInput multiply(const VulkanTensor &weight, const VulkanTensor &x, const std::optional<MatmulInput> &rounded, VulkanTensor &out, MatmulOutput mode);
     // The cosines and sines rope() turns a batch by: computed on the host once per set of positions
     // and rope shape, then shared by every layer's queries and keys of the forward pass.
     BufferRange ropeAngles(std::span<const std::int32_t> positions, const compute::RopeParams &params);

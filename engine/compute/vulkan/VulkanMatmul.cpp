@@ -208,40 +208,91 @@ void VulkanBackend::embed(const Tensor &tableTensor, std::span<const std::int32_
     retire(std::move(ids));
 }
 
-void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Tensor &outTensor)
+std::string VulkanBackend::inputRoundingFor(TensorType weightType) const
 {
-    const VulkanTensor &weight = vulkanTensor(weightTensor);
+    const std::optional<InputRounding> rounding = inputRounding(weightType, m_context.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU);
+    return rounding ? rounding->shader : std::string();
+}
+
+VulkanBackend::MatmulInput VulkanBackend::matmulInput(const VulkanTensor &x, TensorType weightType)
+{
+    require(x.type() == TensorType::F32, "matmul");
+    const std::optional<InputRounding> rounding = inputRounding(weightType, m_context.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU);
+    if (!rounding || x.rows() == 0)
+        return MatmulInput{x.whole(), x.cols(), rounding ? rounding->shader : std::string()};
+    require(x.cols() % rounding->block == 0, "matmul");
+    // Rows at whole 16-byte texels (shaders/matmul_input.glsl).
+    const std::size_t xStride = (x.cols() + rounding->perBlock * (x.cols() / rounding->block) + 3) / 4 * 4;
+    const std::size_t bytes = x.rows() * xStride * sizeof(float);
+    // One buffer serves every matmul; the recorded barriers order its reuse.
+    if (!m_matmulInput || m_matmulInput->size() < bytes) {
+        if (m_matmulInput)
+            retire(std::move(*m_matmulInput));
+        m_matmulInput.emplace(m_context, bytes, MemoryUsage::Device);
+    }
+    const BufferRange rounded = m_matmulInput->range(0, bytes);
+    const std::size_t blocks = x.rows() * (x.cols() / rounding->block);
+    constexpr std::size_t kQuantizeWorkgroup = 64; // quantize_input.comp's local_size_x
+    dispatch(pipeline(rounding->shader),
+             {x.whole(), rounded},
+             QuantizeInputPush{u32(x.cols()), u32(x.rows()), u32(xStride)},
+             groupsFor((blocks + kQuantizeWorkgroup - 1) / kQuantizeWorkgroup));
+    return MatmulInput{rounded, xStride, rounding->shader};
+}
+
+void VulkanBackend::matmul(const Tensor &weight, const Tensor &x, Tensor &out)
+{
+    multiply(vulkanTensor(weight), vulkanTensor(x), std::nullopt, vulkanTensor(out), MatmulOutput::Store);
+}
+
+// Products of one input share its rounding: one quantize_input for Q, K and V, or gate and up,
+// where each would otherwise round x again.
+void VulkanBackend::matmuls(const Tensor &xTensor, std::span<const compute::MatmulTarget> targets)
+{
     const VulkanTensor &x = vulkanTensor(xTensor);
-    VulkanTensor &out = vulkanTensor(outTensor);
+    std::optional<MatmulInput> input;
+    for (const compute::MatmulTarget &target : targets)
+        input = multiply(vulkanTensor(*target.weight), x, input, vulkanTensor(*target.out), MatmulOutput::Store);
+}
+
+void VulkanBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator)
+{
+    multiply(vulkanTensor(weight), vulkanTensor(x), std::nullopt, vulkanTensor(accumulator), MatmulOutput::Accumulate);
+}
+
+void VulkanBackend::gatedMatmul(const Tensor &gateTensor, const Tensor &upTensor, const Tensor &xTensor, compute::GateActivation activation, Tensor &out)
+{
+    const VulkanTensor &x = vulkanTensor(xTensor);
+    const VulkanTensor &up = vulkanTensor(upTensor);
+    const MatmulInput input = multiply(vulkanTensor(gateTensor), x, std::nullopt, vulkanTensor(out), MatmulOutput::Store);
+    if (activation == compute::GateActivation::Silu) {
+        multiply(up, x, input, vulkanTensor(out), MatmulOutput::Swiglu);
+        return;
+    }
+    // GELU reads the CPU's table (VulkanRowOps.cpp), which the matmul shaders do not bind.
+    const std::unique_ptr<Tensor> upProduct = create(TensorType::F32, out.rows(), out.cols());
+    multiply(up, x, input, vulkanTensor(*upProduct), MatmulOutput::Store);
+    geglu(out, *upProduct);
+}
+
+// weight · x into out as `mode` says; x is rounded for the weight unless `rounded` already holds it
+// so. Returns the rounded x, for the next product of the same input.
+VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
+                                                   const VulkanTensor &x,
+                                                   const std::optional<MatmulInput> &rounded,
+                                                   VulkanTensor &out,
+                                                   MatmulOutput mode)
+{
     require(x.type() == TensorType::F32 && out.type() == TensorType::F32, "matmul");
     require(weight.cols() == x.cols() && weight.rows() == out.cols() && x.rows() == out.rows(), "matmul");
+    const MatmulInput input = rounded && rounded->rounding == inputRoundingFor(weight.type()) ? *rounded : matmulInput(x, weight.type());
     if (x.rows() == 0 || weight.rows() == 0)
-        return;
+        return input;
     const std::string suffix = formatSuffix(weight.type());
     const DeviceInfo &info = m_context.info();
     const bool cpu = info.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    BufferRange input = x.whole();
-    std::size_t xStride = x.cols();
-    if (const std::optional<InputRounding> rounding = inputRounding(weight.type(), cpu)) {
-        require(x.cols() % rounding->block == 0, "matmul");
-        // Rows at whole 16-byte texels (shaders/matmul_input.glsl).
-        xStride = (x.cols() + rounding->perBlock * (x.cols() / rounding->block) + 3) / 4 * 4;
-        const std::size_t bytes = x.rows() * xStride * sizeof(float);
-        // One buffer serves every matmul; the recorded barriers order its reuse.
-        if (!m_matmulInput || m_matmulInput->size() < bytes) {
-            if (m_matmulInput)
-                retire(std::move(*m_matmulInput));
-            m_matmulInput.emplace(m_context, bytes, MemoryUsage::Device);
-        }
-        const BufferRange rounded = m_matmulInput->range(0, bytes);
-        const std::size_t blocks = x.rows() * (x.cols() / rounding->block);
-        constexpr std::size_t kQuantizeWorkgroup = 64; // quantize_input.comp's local_size_x
-        dispatch(pipeline(rounding->shader),
-                 {input, rounded},
-                 QuantizeInputPush{u32(x.cols()), u32(x.rows()), u32(xStride)},
-                 groupsFor((blocks + kQuantizeWorkgroup - 1) / kQuantizeWorkgroup));
-        input = rounded;
-    }
+    const std::size_t xStride = input.stride;
+    const std::uint32_t output = static_cast<std::uint32_t>(mode);
     const bool vector = x.rows() <= kVectorTokens;
     const std::uint32_t tileTokens = rowTokens(x.rows());
 
@@ -251,9 +302,9 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
     constexpr std::uint32_t kVectorWorkgroup = 64;
     constexpr std::uint32_t kVectorRows = 2;
     const std::string rowsVariant = laneSums(weight.type()) && !info.float64Arithmetic ? "_nofp64" : "";
-    const ComputePipeline &shader = cpu      ? pipeline("matmul_rows" + suffix + rowsVariant, {{0, kRowsWorkgroup}, {1, tileTokens}})
-                                    : vector ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}})
-                                             : pipeline("matmul_tiled" + suffix);
+    const ComputePipeline &shader = cpu      ? pipeline("matmul_rows" + suffix + rowsVariant, {{0, kRowsWorkgroup}, {1, tileTokens}, {2, output}})
+                                    : vector ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}, {2, output}})
+                                             : pipeline("matmul_tiled" + suffix, {{2, output}});
     const std::size_t rowTileLimit = info.maxComputeWorkGroupCount[0];
     // The CPU backend takes Q4_0 and Q4_K matrices of 8k rows as llama.cpp repacks them, Q4_K's
     // with a batched kernel for the batch's first rows in fours (compute/cpu/VecDot.cpp and Matmul.cpp,
@@ -287,9 +338,10 @@ void VulkanBackend::matmul(const Tensor &weightTensor, const Tensor &xTensor, Te
                 const std::size_t across = std::min(rowTiles, rowTileLimit);
                 groups = {u32(across), u32((outWindow.rows + kTile - 1) / kTile), u32((rowTiles + across - 1) / across)};
             }
-            dispatch(shader, {weightWindow.range, input, outWindow.range}, push, groups);
+            dispatch(shader, {weightWindow.range, input.range, outWindow.range}, push, groups);
         }
     }
+    return input;
 }
 
 } // namespace glassbox::vulkan

@@ -22,8 +22,8 @@ layout(local_size_x_id = 0, local_size_x = 64) in; // at least QUADS / LANE_QUAD
 layout(constant_id = 1) const uint HEAD_DIM = 64;
 layout(constant_id = 2) const uint GROUP = 1; // query heads per KV head
 layout(constant_id = 3) const uint ROWS = 1; // query rows per workgroup
-layout(constant_id = 4) const bool HALF_KEYS = false;
-layout(constant_id = 5) const bool HALF_VALUES = false;
+layout(constant_id = 4) const uint KEY_FORMAT = 0; // attention.glsl
+layout(constant_id = 5) const uint VALUE_FORMAT = 0;
 layout(constant_id = 6) const bool PARTIAL = false; // write split results for attention_merge
 layout(constant_id = 7) const uint LANE_ROWS = 4; // a multiple of 4 (the tile is read as vec4s)
 layout(constant_id = 8) const uint QUERY_HEADS = 1; // of the GROUP, per workgroup
@@ -39,7 +39,7 @@ const uint LANE_QUADS = LANE_ROWS / 4;
 const uint SUM_LANES = (QUADS + LANE_QUADS - 1) / LANE_QUADS;
 const uint ROW_GROUPS = LANES / SUM_LANES;
 // Cache rows (and heads) start on a 4-element boundary: quads are read whole (a uvec4 of F32, or
-// two words of F16).
+// two words of F16; Q8_0 caches are read element by element).
 const bool WIDE = HEAD_DIM % 4 == 0;
 
 layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
@@ -89,12 +89,12 @@ uint cacheWord(bool values, uint word)
 // (values) or the K cache; zeros past the head's end.
 vec4 cacheQuad(bool values, uint base, uint quad)
 {
-    const bool halves = values ? HALF_VALUES : HALF_KEYS;
-    if (WIDE && halves) {
+    const uint format = values ? VALUE_FORMAT : KEY_FORMAT;
+    if (WIDE && format == F16_CACHE) {
         const uint word = (base >> 1) + quad * 2;
         return vec4(unpackHalf2x16(cacheWord(values, word)), unpackHalf2x16(cacheWord(values, word + 1)));
     }
-    if (WIDE)
+    if (WIDE && format == F32_CACHE)
         return uintBitsToFloat(values ? valueQuads[(base >> 2) + quad] : keyQuads[(base >> 2) + quad]);
     vec4 elements;
     for (uint i = 0; i < 4; ++i) {

@@ -22,8 +22,8 @@ layout(local_size_x_id = 0, local_size_x = 64) in; // a multiple of 32
 layout(constant_id = 1) const uint HEAD_DIM = 64;
 layout(constant_id = 2) const uint GROUP = 1; // query heads per KV head
 layout(constant_id = 3) const bool BATCH = false; // more than one query row
-layout(constant_id = 4) const bool HALF_KEYS = false;
-layout(constant_id = 5) const bool HALF_VALUES = false;
+layout(constant_id = 4) const uint KEY_FORMAT = 0; // attention.glsl
+layout(constant_id = 5) const uint VALUE_FORMAT = 0;
 layout(constant_id = 6) const uint CAPACITY = 4096; // scores kept in workgroup memory
 
 const uint LANES = gl_WorkGroupSize.x;
@@ -31,8 +31,6 @@ const uint CHAINS = BATCH ? 8 : 32;
 const uint OCTETS = (HEAD_DIM + 7) / 8; // at most LANES (VulkanAttention.cpp)
 // Rows start on whole texels only when heads are a multiple of 8 elements; others read element by element.
 const bool ALIGNED = HEAD_DIM % 8 == 0;
-// ggml's K·q for F16 keys in a batch is tinyBLAS's, which needs a multiple of 8.
-const bool TINY_BLAS_KEYS = HALF_KEYS && BATCH && HEAD_DIM % 8 == 0;
 
 layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
 // Texel buffers: see attention.glsl.
@@ -60,6 +58,8 @@ layout(push_constant) uniform Parameters {
 #define ATTENTION_READS_VALUES
 #define ATTENTION_TEXELS
 #include "attention.glsl"
+// ggml's K·q for F16 keys in a batch is tinyBLAS's, which needs a multiple of 8.
+const bool TINY_BLAS_KEYS = HALF_KEYS && BATCH && HEAD_DIM % 8 == 0;
 // 0 (batches are smaller than 2^31), which the compiler cannot know: see ggml_float.glsl.
 #define FENCE_ZERO (rows >> 31)
 #include "ggml_float.glsl"

@@ -1,4 +1,5 @@
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 // The softmax probabilities of selected query heads, for inspection (AttentionProbabilities): row
 // i * captured + j of the output holds query row i's probabilities for head heads[j] over cache rows
@@ -7,8 +8,8 @@
 // columns lane, lane + size, ..., so it reads back only what it wrote itself.
 
 layout(local_size_x_id = 0, local_size_x = 64) in;
-layout(constant_id = 1) const bool HALF_KEYS = false;
-const bool HALF_VALUES = false; // values are not read here
+layout(constant_id = 1) const uint KEY_FORMAT = 0; // attention.glsl
+const uint VALUE_FORMAT = 0; // values are not read here
 
 layout(std430, set = 0, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Keys { uvec4 keyQuads[]; };

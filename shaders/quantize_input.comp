@@ -27,6 +27,7 @@ layout(push_constant) uniform Parameters {
 #include "exact_divide.glsl"
 #include "grid.glsl"
 #include "half.glsl"
+#include "q8_0_rounding.glsl"
 
 #if defined(INPUT_Q8_K)
 #define BLOCK 256u
@@ -98,17 +99,15 @@ void main()
     y[row * outStride + columns + 16u * blocksPerRow + block] = d;
 #endif
 #else
-    // llama.cpp's AVX2 quantize_row_q8_0 / q8_1: multiplier 127 / amax, nearest even, half scale.
     float amax = 0.0;
     for (uint j = 0u; j < BLOCK; ++j)
         amax = max(amax, abs(x[from + j]));
-    const float d = exactDivide(amax, 127.0);
-    const float multiplier = amax != 0.0 ? exactDivide(127.0, amax) : 0.0;
+    const float d = q8Scale(amax);
+    const float multiplier = q8Multiplier(amax);
     const float roundedD = halfToFloat(floatToHalf(d));
     int sum = 0;
     for (uint j = 0u; j < BLOCK; ++j) {
-        precise const float scaled = x[from + j] * multiplier;
-        const float q = roundEven(scaled);
+        const float q = q8Quant(x[from + j], multiplier);
         sum += int(q);
 #if defined(INPUT_INTEGERS)
         y[to + j] = q;

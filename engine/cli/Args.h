@@ -20,7 +20,7 @@ public:
     std::string required(const std::string &name);
     long long integer(const std::string &name, long long fallback);
     std::optional<std::string> positional();
-    // --kv-type f16|f32 (default f16): the KV cache element type of the commands that run a model.
+    // --kv-type f16|f32|q8_0 (default f16): the KV cache element type of the commands that run a model.
     gguf::TensorType kvCacheType();
     // Throws glassbox::Error naming the first argument nobody asked for.
     void finish() const;

@@ -138,6 +138,7 @@ int benchCommand(Args &args)
     const compute::BackendOptions backendChoice = backendOptions(args);
     const bool json = args.flag("--json");
     const bool profile = args.flag("--profile");
+    const gguf::TensorType kvType = args.kvCacheType();
     args.finish();
     if (profile && backendChoice.name != "vulkan")
         throw Error("--profile times GPU work: use it with --backend vulkan");
@@ -154,7 +155,7 @@ int benchCommand(Args &args)
     const std::size_t prefillCount = std::min<std::size_t>(static_cast<std::size_t>(promptTokens), trained);
     const std::size_t decodePrompt = std::min(kDecodePrompt, trained - 1);
     const std::size_t decodeCount = std::min<std::size_t>(static_cast<std::size_t>(generateTokens), trained - decodePrompt);
-    session::Session session(transformer, {.contextLength = std::max(prefillCount, decodePrompt + decodeCount), .batchSize = prefillCount});
+    session::Session session(transformer, {.contextLength = std::max(prefillCount, decodePrompt + decodeCount), .kvType = kvType, .batchSize = prefillCount});
     const std::vector<std::int32_t> tokens = syntheticTokens(prefillCount, session.vocabSize());
     const auto prompt = std::span(tokens).first(std::min(decodePrompt, tokens.size()));
 

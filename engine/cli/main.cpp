@@ -16,7 +16,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"attention", "attention --model FILE --prompt TEXT --layer L [--head H] [--lens] [--kv-type f16|f32|q8_0] [--backend cpu|vulkan] [--device N] [--threads N] [--json]", glassbox::cli::attentionCommand},
-    {"bench", "bench --model FILE [--profile] [-p 512] [-n 128] [--reps R] [--backend cpu|vulkan] [--device N] [--threads N] [--json]", glassbox::cli::benchCommand},
+    {"bench", "bench --model FILE [--profile] [-p 512] [-n 128] [--reps R] [--kv-type f16|f32|q8_0] [--backend cpu|vulkan] [--device N] [--threads N] [--json]", glassbox::cli::benchCommand},
     {"chat-template", "chat-template --model FILE --messages FILE.json [--add-generation-prompt] [--format NAME]", glassbox::cli::chatTemplateCommand},
     {"devices", "devices [--json]", glassbox::cli::devicesCommand},
     {"generate", "generate --model FILE --prompt TEXT [--n N] [--backend cpu|vulkan] [--device N] [--threads N] [--kv-type f16|f32|q8_0] [--ctx N] [--top K] [--special] [--chat [--system TEXT]] [--show-prompt] [--temp T] [--top-k K] [--top-p P] [--min-p P] [--seed S] [--record-stages N] [--json]", glassbox::cli::generateCommand},

@@ -35,13 +35,20 @@ std::vector<std::int32_t> consecutive(std::int32_t first, std::size_t count)
     return positions;
 }
 
-// A cache of `type` holding values (rounded to F16 for an F16 cache) on both backends. The GPU copy
-// is uploaded as raw halves, so the test does not depend on copyRows.
+// A cache of `type` holding values (rounded to F16 for an F16 cache) on both backends. The GPU's F16
+// copy is uploaded as raw halves, so the test does not depend on copyRows; a Q8_0 cache is written
+// by copyRows on both (VulkanRowOpsTest holds the GPU's to the CPU's bytes).
 TensorPair cache(BackendPair &pair, TensorType type, const std::vector<float> &values, std::size_t rows, std::size_t cols)
 {
     if (type == TensorType::F32)
         return pair.input(values, rows, cols);
     TensorPair staging = pair.input(values, rows, cols);
+    if (type == TensorType::Q8_0) {
+        TensorPair tensors = pair.create(type, rows, cols);
+        pair.cpu.copyRows(*staging.cpu, 0, *tensors.cpu, 0, rows);
+        pair.gpu.copyRows(*staging.gpu, 0, *tensors.gpu, 0, rows);
+        return tensors;
+    }
     TensorPair tensors = pair.create(TensorType::F16, rows, cols);
     pair.cpu.copyRows(*staging.cpu, 0, *tensors.cpu, 0, rows);
     std::vector<std::uint16_t> halves(values.size());
@@ -129,6 +136,14 @@ private Q_SLOTS:
         QTest::newRow("capture decode split") << AttentionCase{64, 9, 3, 1100, {1000}, f16, f16, plain, {1, 2}};
         QTest::newRow("capture window softcap")
             << AttentionCase{256, 4, 1, 48, consecutive(5, 37), f32, f32, {.scale = 0.5f, .softcap = 2.0f, .window = 16}, {3}};
+        // A Q8_0 cache (the user's option): read as the floats d * q, like an F32 cache.
+        const auto q8 = TensorType::Q8_0;
+        QTest::newRow("smollm2 decode at 1000 q8_0") << AttentionCase{64, 9, 3, 1001, {1000}, q8, q8, plain, {}};
+        QTest::newRow("smollm2 prefill 37 at 5 q8_0") << AttentionCase{64, 9, 3, 42, consecutive(5, 37), q8, q8, plain, {}};
+        QTest::newRow("gemma decode at 1500 window q8_0") << AttentionCase{256, 4, 1, 1600, {1500}, q8, q8, gemma, {}};
+        QTest::newRow("q8_0 keys, f16 values, split") << AttentionCase{96, 9, 3, 1200, consecutive(900, 20), q8, f16, plain, {}};
+        QTest::newRow("one block per head, q8_0 values") << AttentionCase{32, 4, 1, 300, {299}, f32, q8, {.scale = 0.17f}, {}};
+        QTest::newRow("capture q8_0") << AttentionCase{64, 9, 3, 64, consecutive(5, 37), q8, q8, plain, {8, 0, 4}};
         // Longer than the exact kernel keeps in workgroup memory: it recomputes the scores.
         QTest::newRow("long decode f16") << AttentionCase{64, 9, 3, 4600, {4500}, f16, f16, plain, {}};
         QTest::newRow("long capture f32") << AttentionCase{64, 4, 2, 4400, {4300, 4301}, f32, f32, plain, {1}};

@@ -34,8 +34,8 @@ private Q_SLOTS:
         std::vector<float> values(5 * 33, 1.0f);
         m_backend->read(*tensor, 0, 5, values.data());
         QCOMPARE(values, std::vector<float>(5 * 33, 0.0f));
-        // A Q8_0 KV cache (a user setting) is refused plainly.
-        QVERIFY_THROWS_EXCEPTION(Error, m_backend->create(TensorType::Q8_0, 4, 64));
+        // A Q8_0 KV cache holds whole blocks.
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, m_backend->create(TensorType::Q8_0, 4, 48));
     }
 
     void writesAndReadsRowRanges()

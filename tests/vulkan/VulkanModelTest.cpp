@@ -90,15 +90,18 @@ void compare(std::span<const float> reference, std::span<const float> candidate,
 
 // With an F16 cache the CPU, like ggml, sums attention's weighted values in F16 one key at a time; the
 // GPU sums in F32 (more accurately, in another order), and on quantized models that rounding is
-// amplified into flipped activation quanta. An F32 cache compares the two backends' own arithmetic.
-std::vector<float> allLogits(compute::ComputeBackend &backend, const gguf::GgufFile &file, std::span<const std::int32_t> tokens)
+// amplified into flipped activation quanta. An F32 cache compares the two backends' own arithmetic;
+// a Q8_0 cache (the user's option) is written and read the same way on both.
+std::vector<float> allLogits(compute::ComputeBackend &backend, const gguf::GgufFile &file, std::span<const std::int32_t> tokens, gguf::TensorType kvType)
 {
     model::Transformer transformer(file, backend);
-    session::Session session(transformer, {.contextLength = tokens.size(), .kvType = gguf::TensorType::F32});
+    session::Session session(transformer, {.contextLength = tokens.size(), .kvType = kvType});
     return session.prefill(tokens, session::Session::Logits::All);
 }
 
 } // namespace
+
+Q_DECLARE_METATYPE(gguf::TensorType)
 
 // Whole models on Vulkan against the CPU reference (itself bit-identical to llama.cpp), for every
 // model and type of shared/reference and the two chat models.
@@ -117,14 +120,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("modelPath");
         QTest::addColumn<QString>("referencePath");
         QTest::addColumn<int>("prompts");
+        QTest::addColumn<gguf::TensorType>("kvType");
+        const auto f32 = gguf::TensorType::F32;
         const QDir dir(QStringLiteral(GLASSBOX_SHARED_DIR "/reference"));
         for (const QString &name : dir.entryList({QStringLiteral("*.gguf")}, QDir::Files, QDir::Name)) {
             const QString stem = name.chopped(5);
-            QTest::newRow(qPrintable(stem)) << dir.filePath(name) << dir.filePath(stem + QStringLiteral(".ref.json")) << kSmallModelPrompts;
+            QTest::newRow(qPrintable(stem)) << dir.filePath(name) << dir.filePath(stem + QStringLiteral(".ref.json")) << kSmallModelPrompts << f32;
         }
         const QDir chatRefs(QStringLiteral(GLASSBOX_TEST_DATA_DIR "/reference"));
-        QTest::newRow("smollm2") << QStringLiteral("smollm2") << chatRefs.filePath(QStringLiteral("SmolLM2-135M-Instruct-Q4_1.ref.json")) << kChatModelPrompts;
-        QTest::newRow("gemma3") << QStringLiteral("gemma3") << chatRefs.filePath(QStringLiteral("gemma-3-270m-Q4_K_M.ref.json")) << kChatModelPrompts;
+        const QString smollm2 = chatRefs.filePath(QStringLiteral("SmolLM2-135M-Instruct-Q4_1.ref.json"));
+        const QString gemma3 = chatRefs.filePath(QStringLiteral("gemma-3-270m-Q4_K_M.ref.json"));
+        QTest::newRow("smollm2") << QStringLiteral("smollm2") << smollm2 << kChatModelPrompts << f32;
+        QTest::newRow("gemma3") << QStringLiteral("gemma3") << gemma3 << kChatModelPrompts << f32;
+        QTest::newRow("smollm2 q8_0 cache") << QStringLiteral("smollm2") << smollm2 << kChatModelPrompts << gguf::TensorType::Q8_0;
+        QTest::newRow("gemma3 q8_0 cache") << QStringLiteral("gemma3") << gemma3 << kChatModelPrompts << gguf::TensorType::Q8_0;
     }
 
     void matchesCpu()
@@ -132,6 +141,7 @@ private Q_SLOTS:
         QFETCH(QString, modelPath);
         QFETCH(QString, referencePath);
         QFETCH(int, prompts);
+        QFETCH(gguf::TensorType, kvType);
         if (!modelPath.endsWith(QStringLiteral(".gguf"))) {
             const QString name = modelPath;
             modelPath = test::fetchModel(name);
@@ -150,8 +160,8 @@ private Q_SLOTS:
         Agreement agreement;
         std::size_t vocab = 0;
         for (const auto &tokens : inputs) {
-            const std::vector<float> expected = allLogits(cpu, file, tokens);
-            const std::vector<float> actual = allLogits(gpu, file, tokens);
+            const std::vector<float> expected = allLogits(cpu, file, tokens, kvType);
+            const std::vector<float> actual = allLogits(gpu, file, tokens, kvType);
             QCOMPARE(actual.size(), expected.size());
             vocab = expected.size() / tokens.size();
             compare(expected, actual, vocab, agreement);

@@ -1,5 +1,8 @@
 #include "BackendPair.h"
 
+#include "compute/cpu/ActivationQuant.h"
+#include "compute/vulkan/Transfer.h"
+
 #include <QTest>
 
 #include <bit>
@@ -210,6 +213,63 @@ private Q_SLOTS:
         both(src, 2, f32Copy, 5, 4); // F32 -> F32
         QVERIFY(identical(back));
         QVERIFY(identical(f32Copy));
+    }
+
+    // F32 rows into a Q8_0 cache, rounded as the CPU rounds them, byte for byte: rows of an odd
+    // number of blocks start halfway into a word, and a copy must keep the neighbouring blocks.
+    void copyRowsToQ8_0_data()
+    {
+        QTest::addColumn<int>("cols");
+        QTest::newRow("1 block per row") << 32;
+        QTest::newRow("2 blocks per row") << 64;
+        QTest::newRow("3 blocks per row") << 96;
+    }
+
+    void copyRowsToQ8_0()
+    {
+        QFETCH(int, cols);
+        const std::size_t columns = std::size_t(cols), rows = 9;
+        std::vector<float> values = randomFloats(6 * columns, 12, -4.0f, 4.0f);
+        std::fill(values.begin() + std::ptrdiff_t(columns), values.begin() + std::ptrdiff_t(columns + 32), 0.0f); // amax 0
+        values[2 * columns] = -1e9f; // a scale beyond the largest half
+        values[3 * columns + 5] = 1e-30f;
+        const TensorPair src = m_backends->input(values, 6, columns);
+        const TensorPair filler = random(rows, columns, 13, -50.0f, 50.0f);
+        TensorPair cache = m_backends->create(TensorType::Q8_0, rows, columns);
+        TensorPair otherCache = m_backends->create(TensorType::Q8_0, rows, columns);
+
+        // What the cache must hold: the CPU backend's rounding of each row copied in.
+        const std::size_t rowBytes = columns / quant::kQK * sizeof(quant::BlockQ8_0);
+        std::vector<std::uint8_t> expected(rows * rowBytes);
+        const auto both = [&](const TensorPair &from, std::size_t fromRow, TensorPair &to, std::size_t toRow, std::size_t count) {
+            m_backends->cpu.copyRows(*from.cpu, fromRow, *to.cpu, toRow, count);
+            m_backends->gpu.copyRows(*from.gpu, fromRow, *to.gpu, toRow, count);
+        };
+        const auto write = [&](const TensorPair &from, const std::vector<float> &fromValues, std::size_t fromRow, std::size_t toRow, std::size_t count) {
+            both(from, fromRow, cache, toRow, count);
+            for (std::size_t r = 0; r < count; ++r)
+                compute::quantizeActivationsQ8_0(fromValues.data() + (fromRow + r) * columns,
+                                                 reinterpret_cast<quant::BlockQ8_0 *>(expected.data() + (toRow + r) * rowBytes),
+                                                 columns);
+        };
+        const auto gpuBytes = [&](const TensorPair &tensor) {
+            m_backends->gpu.flush();
+            std::vector<std::uint8_t> bytes(rows * rowBytes);
+            vulkan::download(m_backends->gpu.context(), vulkan::vulkanTensor(*tensor.gpu).buffer(), std::as_writable_bytes(std::span(bytes)));
+            return bytes;
+        };
+        std::vector<float> fillerValues(rows * columns);
+        m_backends->cpu.read(*filler.cpu, 0, rows, fillerValues.data());
+        write(filler, fillerValues, 0, 0, rows);
+        QVERIFY(gpuBytes(cache) == expected);
+        write(src, values, 1, 3, 4); // from an odd row
+        write(src, values, 0, 8, 1); // the last row alone
+        write(src, values, 5, 1, 1);
+        QVERIFY(gpuBytes(cache) == expected);
+        both(cache, 2, otherCache, 2, 6); // Q8_0 -> Q8_0
+        const std::vector<std::uint8_t> copied = gpuBytes(otherCache);
+        QVERIFY(std::equal(copied.begin() + std::ptrdiff_t(2 * rowBytes), copied.begin() + std::ptrdiff_t(8 * rowBytes), expected.begin() + std::ptrdiff_t(2 * rowBytes)));
+        QVERIFY(std::all_of(copied.begin(), copied.begin() + std::ptrdiff_t(2 * rowBytes), [](std::uint8_t byte) { return byte == 0; }));
     }
 
     void sliceColumns_data()

@@ -94,9 +94,19 @@ AttentionShape shapeOf(std::size_t rows, std::size_t heads, std::size_t cacheRow
     return {u32(rows), u32(heads), u32(cacheRows), u32(params.window), scale, params.softcap, params.causal ? 1u : 0u};
 }
 
-std::uint32_t isHalf(const Tensor &tensor)
+// The cache formats of attention.glsl (KEY_FORMAT, VALUE_FORMAT).
+std::uint32_t cacheFormat(const Tensor &tensor)
 {
-    return tensor.type() == TensorType::F16 ? 1 : 0;
+    switch (tensor.type()) {
+    case TensorType::F32:
+        return 0;
+    case TensorType::F16:
+        return 1;
+    case TensorType::Q8_0:
+        return 2;
+    default:
+        throw std::logic_error("VulkanBackend: a KV cache is F32, F16 or Q8_0");
+    }
 }
 
 // The cache rows [first, end) a query at `position` sees (as the CPU reference decides).
@@ -125,13 +135,14 @@ void VulkanBackend::attention(const Tensor &qTensor,
     const VulkanTensor &vCache = vulkanTensor(vTensor);
     VulkanTensor &out = vulkanTensor(outTensor);
     require(q.type() == TensorType::F32 && out.type() == TensorType::F32, "queries and output must be F32");
-    require(kCache.type() == TensorType::F32 || kCache.type() == TensorType::F16, "the K cache must be F32 or F16");
-    require(vCache.type() == TensorType::F32 || vCache.type() == TensorType::F16, "the V cache must be F32 or F16");
+    const std::uint32_t keyFormat = cacheFormat(kCache), valueFormat = cacheFormat(vCache);
     require(heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && q.cols() % heads == 0, "bad head counts");
     const std::size_t headDim = q.cols() / heads;
     const std::size_t group = heads / kvHeads;
     require(headDim > 0 && kCache.cols() == kvHeads * headDim && vCache.cols() == kCache.cols() && vCache.rows() == kCache.rows(), "bad cache shapes");
     require(out.rows() == q.rows() && out.cols() == q.cols() && positions.size() == q.rows(), "bad output shape or positions");
+    // A Q8_0 block must not straddle two heads (the kernels read a head's elements from its own blocks).
+    require((keyFormat != 2 && valueFormat != 2) || headDim % 32 == 0, "a Q8_0 cache needs heads of whole blocks");
     const std::size_t rows = q.rows();
     if (rows == 0)
         return;
@@ -177,8 +188,8 @@ void VulkanBackend::attention(const Tensor &qTensor,
                                                  {1, u32(headDim)},
                                                  {2, u32(group)},
                                                  {3, rows > 1 ? 1u : 0u},
-                                                 {4, isHalf(kCache)},
-                                                 {5, isHalf(vCache)},
+                                                 {4, keyFormat},
+                                                 {5, valueFormat},
                                                  {6, u32(std::min<std::size_t>(capacity, 4096))}});
         Buffer hostBuffer(m_context, hostData.size() * sizeof(std::uint32_t), MemoryUsage::Upload);
         hostBuffer.write(std::as_bytes(std::span(hostData)));
@@ -236,13 +247,13 @@ void VulkanBackend::attention(const Tensor &qTensor,
                                               {1, u32(headDim)},
                                               {2, u32(group)},
                                               {3, u32(blockRows)},
-                                              {4, isHalf(kCache)},
-                                              {5, isHalf(vCache)},
+                                              {4, keyFormat},
+                                              {5, valueFormat},
                                               {6, splits > 1 ? 1u : 0u},
                                               {7, u32(laneRows)},
                                               {8, u32(queryHeads)}});
     const ComputePipeline &merge = pipeline("attention_merge", {{0, u32(kWorkgroup)}});
-    const ComputePipeline &capturing = pipeline("attention_probabilities", {{0, u32(kWorkgroup)}, {1, isHalf(kCache)}});
+    const ComputePipeline &capturing = pipeline("attention_probabilities", {{0, u32(kWorkgroup)}, {1, keyFormat}});
     const BufferRange qRange = q.whole(), kRange = kCache.whole(), vRange = vCache.whole(), outRange = out.whole();
     const BufferRange captureRange = capture ? capture->whole() : BufferRange{};
     Buffer hostBuffer(m_context, hostData.size() * sizeof(std::uint32_t), MemoryUsage::Upload);

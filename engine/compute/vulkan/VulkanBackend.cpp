@@ -2,6 +2,7 @@
 
 #include "Transfer.h"
 #include "gguf/GgufFile.h"
+#include "quant/BlockLayouts.h"
 #include "quant/SupportedTypes.h"
 #include "util/Error.h"
 
@@ -96,11 +97,9 @@ std::unique_ptr<Tensor> VulkanBackend::weight(const gguf::TensorInfo &info)
 
 std::unique_ptr<Tensor> VulkanBackend::create(TensorType type, std::size_t rows, std::size_t cols)
 {
-    // The one other type a caller may ask for: the CPU backend's Q8_0 KV cache (a user setting).
-    if (type == TensorType::Q8_0)
-        throw Error("the Vulkan backend keeps the KV cache in F16 or F32; a Q8_0 cache runs on the CPU backend only so far");
-    if (type != TensorType::F32 && type != TensorType::F16)
-        throw std::logic_error("VulkanBackend: working tensors are F32 or F16");
+    // Q8_0 is a KV cache option (attention reads it, copyRows writes it), in whole blocks.
+    if (type != TensorType::F32 && type != TensorType::F16 && !(type == TensorType::Q8_0 && cols % quant::kQK == 0))
+        throw std::logic_error("VulkanBackend: working tensors are F32 or F16, or Q8_0 of whole blocks");
     auto tensor = std::make_unique<VulkanTensor>(*this, type, rows, cols, quant::rowBytes(type, static_cast<std::int64_t>(cols)));
     // Fresh device memory holds whatever was there before; the interface promises zeros.
     m_sequence.fill(tensor->buffer(), 0, tensor->buffer().size(), 0);
@@ -157,7 +156,8 @@ std::vector<CommandSequence::DispatchTime> VulkanBackend::takeProfile()
 
 void VulkanBackend::account(const VulkanTensor &tensor, bool weight, bool allocated)
 {
-    std::uint64_t &counter = weight ? m_memory.weights : tensor.type() == TensorType::F16 ? m_memory.caches : m_memory.scratch;
+    const bool cache = tensor.type() == TensorType::F16 || tensor.type() == TensorType::Q8_0;
+    std::uint64_t &counter = weight ? m_memory.weights : cache ? m_memory.caches : m_memory.scratch;
     if (allocated)
         counter += tensor.buffer().size();
     else

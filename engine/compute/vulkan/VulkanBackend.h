@@ -104,7 +104,7 @@ public:
     // Device memory held by tensors, by role.
     struct MemoryUse {
         std::uint64_t weights = 0;
-        std::uint64_t caches = 0; // F16 tensors: the KV cache
+        std::uint64_t caches = 0; // F16 and Q8_0 tensors: the KV cache
         std::uint64_t scratch = 0; // F32 activations
     };
     MemoryUse memoryUse() const

@@ -2,6 +2,7 @@
 
 #include "Transfer.h"
 #include "compute/cpu/CpuKernels.h"
+#include "quant/BlockLayouts.h"
 #include "quant/Half.h"
 #include "util/Error.h"
 
@@ -253,7 +254,9 @@ void VulkanBackend::copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst,
     const auto halfOrFloat = [](const Tensor &t) {
         return t.type() == TensorType::F32 || t.type() == TensorType::F16;
     };
-    require(halfOrFloat(src) && halfOrFloat(dst), "copyRows");
+    // Q8_0 is a KV cache: written from F32 rows, or copied whole.
+    const bool toQ8 = dst.type() == TensorType::Q8_0;
+    require(toQ8 ? src.type() == TensorType::F32 || src.type() == TensorType::Q8_0 : halfOrFloat(src) && halfOrFloat(dst), "copyRows");
     require(src.cols() == dst.cols() && srcRow <= src.rows() && count <= src.rows() - srcRow && dstRow <= dst.rows() && count <= dst.rows() - dstRow,
             "copyRows");
     if (count == 0 || src.cols() == 0)
@@ -266,6 +269,21 @@ void VulkanBackend::copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst,
         return;
     }
     const RowsBinding from = rowsBinding(source, srcRow, count);
+    if (toQ8) {
+        // The binding starts at a pair of blocks (17 words, which one invocation owns) on an aligned offset.
+        const std::size_t blocksPerRow = dst.cols() / quant::kQK;
+        const std::size_t firstBlock = dstRow * blocksPerRow;
+        const std::size_t blocks = count * blocksPerRow;
+        const std::size_t pairBytes = 2 * sizeof(quant::BlockQ8_0);
+        const std::size_t step = std::lcm(pairBytes, bindingAlignment(target.buffer()));
+        const std::size_t offset = firstBlock * sizeof(quant::BlockQ8_0) / step * step;
+        const std::size_t end = ((firstBlock + blocks) * sizeof(quant::BlockQ8_0) + 3) / 4 * 4;
+        const std::size_t targetBlock = firstBlock - offset / sizeof(quant::BlockQ8_0);
+        const std::size_t pairs = (targetBlock + blocks + 1) / 2 - targetBlock / 2;
+        const CopyRowsPush push{u32(blocks), u32(from.element), u32(targetBlock)};
+        dispatch(pipeline("copy_rows_to_q8_0"), {from.range, target.buffer().range(offset, end - offset)}, push, groupsFor(groupCount(pairs, kElementGroup)));
+        return;
+    }
     const RowsBinding to = rowsBinding(target, dstRow, count);
     const std::size_t elements = count * src.cols();
     const CopyRowsPush push{u32(elements), u32(from.element), u32(to.element)};

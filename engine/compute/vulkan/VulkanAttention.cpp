@@ -95,15 +95,21 @@ AttentionShape shapeOf(std::size_t rows, std::size_t heads, std::size_t cacheRow
 }
 
 // The cache formats of attention.glsl (KEY_FORMAT, VALUE_FORMAT).
+enum CacheFormat : std::uint32_t {
+    kF32Cache = 0,
+    kF16Cache = 1,
+    kQ8_0Cache = 2,
+};
+
 std::uint32_t cacheFormat(const Tensor &tensor)
 {
     switch (tensor.type()) {
     case TensorType::F32:
-        return 0;
+        return kF32Cache;
     case TensorType::F16:
-        return 1;
+        return kF16Cache;
     case TensorType::Q8_0:
-        return 2;
+        return kQ8_0Cache;
     default:
         throw std::logic_error("VulkanBackend: a KV cache is F32, F16 or Q8_0");
     }
@@ -142,7 +148,7 @@ void VulkanBackend::attention(const Tensor &qTensor,
     require(headDim > 0 && kCache.cols() == kvHeads * headDim && vCache.cols() == kCache.cols() && vCache.rows() == kCache.rows(), "bad cache shapes");
     require(out.rows() == q.rows() && out.cols() == q.cols() && positions.size() == q.rows(), "bad output shape or positions");
     // A Q8_0 block must not straddle two heads (the kernels read a head's elements from its own blocks).
-    require((keyFormat != 2 && valueFormat != 2) || headDim % 32 == 0, "a Q8_0 cache needs heads of whole blocks");
+    require((keyFormat != kQ8_0Cache && valueFormat != kQ8_0Cache) || headDim % 32 == 0, "a Q8_0 cache needs heads of whole blocks");
     const std::size_t rows = q.rows();
     if (rows == 0)
         return;

@@ -1,4 +1,5 @@
 #version 450
+#extension GL_EXT_control_flow_attributes : require
 
 // Rounds matmul input rows the way the CPU backend converts them for the weight type (ggml's
 // vec_dot_type; compute/cpu/ActivationQuant.cpp and VecDot.cpp), so that the GPU multiplies the same
@@ -12,6 +13,8 @@
 // floats, then (Q8_1) one s per block (matmul_input.glsl). INPUT_INTEGERS (Q8_0, Q8_1, Q8_K; for
 // matmul_rows.comp's lane sums): the floats are the integer quants q, followed (Q8_K) by the sums of
 // each 16 of them, then each block's d, then (Q8_1) each block's s.
+// NORMALIZE: x is first RMS-normalized (as rms_norm.comp does) into `normed`, which the rounding then
+// reads: one workgroup per row, so that the norm costs no dispatch of its own.
 
 layout(local_size_x = 64) in;
 
@@ -22,12 +25,26 @@ layout(push_constant) uniform Parameters {
     uint columns;
     uint rows;
     uint outStride;
+    float eps; // NORMALIZE only
 };
 
 #include "exact_divide.glsl"
 #include "grid.glsl"
 #include "half.glsl"
 #include "q8_0_rounding.glsl"
+
+#ifdef NORMALIZE
+layout(std430, set = 0, binding = 2) readonly buffer Weight { float weight[]; };
+layout(std430, set = 0, binding = 3) buffer Normed { float normed[]; };
+// 0 (rows are shorter than 2^31), which the compiler cannot know: see ggml_float.glsl.
+#define FENCE_ZERO (columns >> 31)
+#include "ggml_float.glsl"
+#include "rms_scale.glsl"
+// What the rounding reads: the normalized row, which roundBlock writes before it reads it.
+#define X normed
+#else
+#define X x
+#endif
 
 #if defined(INPUT_Q8_K)
 #define BLOCK 256u
@@ -37,23 +54,23 @@ layout(push_constant) uniform Parameters {
 #define BLOCK 32u
 #endif
 
-void main()
+// Rounds block `block` of row `row`; scale is the row's RMSNorm scale (NORMALIZE only).
+void roundBlock(uint row, uint block, float scale)
 {
     const uint blocksPerRow = columns / BLOCK;
-    const uint item = flatInvocationIndex();
-    if (item >= rows * blocksPerRow)
-        return;
-    const uint row = item / blocksPerRow;
-    const uint block = item % blocksPerRow;
     const uint from = row * columns + block * BLOCK;
     const uint to = row * outStride + block * BLOCK;
+#ifdef NORMALIZE
+    for (uint j = 0u; j < BLOCK; ++j)
+        normed[from + j] = rmsNormalized(x[from + j], scale, weight[block * BLOCK + j]);
+#endif
 #if defined(INPUT_F32)
-    y[to] = x[from];
+    y[to] = X[from];
 #elif defined(INPUT_F16)
-    y[to] = halfToFloat(floatToHalf(x[from]));
+    y[to] = halfToFloat(floatToHalf(X[from]));
 #elif defined(INPUT_BF16)
     // quant::floatToBf16: round to nearest even, NaN kept quiet.
-    const uint bits = floatBitsToUint(x[from]);
+    const uint bits = floatBitsToUint(X[from]);
     const uint rounded = (bits & 0x7fffffffu) > 0x7f800000u ? bits | 0x400000u : bits + 0x7fffu + ((bits >> 16) & 1u);
     y[to] = uintBitsToFloat(rounded & 0xffff0000u);
 #elif defined(INPUT_Q8_K)
@@ -61,7 +78,7 @@ void main()
     float amax = 0.0;
     float largest = 0.0;
     for (uint j = 0u; j < BLOCK; ++j) {
-        const float value = x[from + j];
+        const float value = X[from + j];
         if (abs(value) > amax) {
             amax = abs(value);
             largest = value;
@@ -82,7 +99,7 @@ void main()
     const float d = sign(inverseScale) * exactDivide(1.0, inverseMagnitude);
     float groupSum = 0.0; // of 16 quants, exact
     for (uint j = 0u; j < BLOCK; ++j) {
-        precise const float scaled = inverseScale * x[from + j];
+        precise const float scaled = inverseScale * X[from + j];
         const float q = min(127.0, roundEven(scaled));
 #if defined(INPUT_INTEGERS)
         y[to + j] = q;
@@ -101,13 +118,13 @@ void main()
 #else
     float amax = 0.0;
     for (uint j = 0u; j < BLOCK; ++j)
-        amax = max(amax, abs(x[from + j]));
+        amax = max(amax, abs(X[from + j]));
     const float d = q8Scale(amax);
     const float multiplier = q8Multiplier(amax);
     const float roundedD = halfToFloat(floatToHalf(d));
     int sum = 0;
     for (uint j = 0u; j < BLOCK; ++j) {
-        const float q = q8Quant(x[from + j], multiplier);
+        const float q = q8Quant(X[from + j], multiplier);
         sum += int(q);
 #if defined(INPUT_INTEGERS)
         y[to + j] = q;
@@ -124,5 +141,23 @@ void main()
     precise const float s = d * float(sum); // the unrounded d, as ggml
     y[after + block] = halfToFloat(floatToHalf(s));
 #endif
+#endif
+}
+
+void main()
+{
+#ifdef NORMALIZE
+    const uint row = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+    if (row >= rows)
+        return; // the whole workgroup, before any barrier
+    const float scale = rmsScale(row * columns, columns, eps);
+    for (uint block = gl_LocalInvocationIndex; block < columns / BLOCK; block += gl_WorkGroupSize.x)
+        roundBlock(row, block, scale);
+#else
+    const uint blocksPerRow = columns / BLOCK;
+    const uint item = flatInvocationIndex();
+    if (item >= rows * blocksPerRow)
+        return;
+    roundBlock(item / blocksPerRow, item % blocksPerRow, 0.0);
 #endif
 }

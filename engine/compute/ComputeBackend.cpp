@@ -3,10 +3,11 @@
 namespace glassbox::compute
 {
 
-void ComputeBackend::matmuls(const Tensor &x, std::span<const MatmulTarget> targets)
+void ComputeBackend::matmuls(const NormedInput &input, std::span<const MatmulTarget> targets)
 {
+    rmsNorm(*input.x, *input.gain, input.eps, *input.normed);
     for (const MatmulTarget &target : targets)
-        matmul(*target.weight, x, *target.out);
+        matmul(*target.weight, *input.normed, *target.out);
 }
 
 void ComputeBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator)
@@ -16,11 +17,12 @@ void ComputeBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &ac
     add(accumulator, *product);
 }
 
-void ComputeBackend::gatedMatmul(const Tensor &gate, const Tensor &up, const Tensor &x, GateActivation activation, Tensor &out)
+void ComputeBackend::gatedMatmul(const Tensor &gate, const Tensor &up, const NormedInput &input, GateActivation activation, Tensor &out)
 {
+    rmsNorm(*input.x, *input.gain, input.eps, *input.normed);
     const auto upProduct = create(gguf::TensorType::F32, out.rows(), out.cols());
-    matmul(gate, x, out);
-    matmul(up, x, *upProduct);
+    matmul(gate, *input.normed, out);
+    matmul(up, *input.normed, *upProduct);
     if (activation == GateActivation::Gelu)
         geglu(out, *upProduct);
     else

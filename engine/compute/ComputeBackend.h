@@ -82,6 +82,16 @@ struct AttentionProbabilities {
     Tensor *out = nullptr;
 };
 
+// The input that products share: x, normalized on the way (RMSNorm with gain and eps) into
+// `normed`, which the products then take as their x. A backend may round x for the weights in the
+// same pass (Vulkan does, sparing the norm its own dispatch); normed is written all the same.
+struct NormedInput {
+    const Tensor *x = nullptr;
+    const Tensor *gain = nullptr;
+    float eps = 0.0f;
+    Tensor *normed = nullptr;
+};
+
 // One product of a shared input, for ComputeBackend::matmuls.
 struct MatmulTarget {
     const Tensor *weight = nullptr;
@@ -161,12 +171,13 @@ public:
     // Fused ops: each is defined by the plain ops above, and the defaults (ComputeBackend.cpp) run
     // exactly those, so a backend overrides one only to save passes over memory or dispatches
     // (every dispatch is expensive on a GPU driver that runs on the CPU, such as lavapipe).
-    // target.out = target.weight · x for every target (Q, K and V of one normalized input).
-    virtual void matmuls(const Tensor &x, std::span<const MatmulTarget> targets);
+    // input.normed = rmsNorm(input.x), then target.out = target.weight · input.normed for every
+    // target (Q, K and V of one normalized input).
+    virtual void matmuls(const NormedInput &input, std::span<const MatmulTarget> targets);
     // accumulator += weight · x (a projection straight into the residual stream).
     virtual void matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator);
-    // out = activation(gate · x) * (up · x).
-    virtual void gatedMatmul(const Tensor &gate, const Tensor &up, const Tensor &x, GateActivation activation, Tensor &out);
+    // input.normed = rmsNorm(input.x), then out = activation(gate · input.normed) * (up · input.normed).
+    virtual void gatedMatmul(const Tensor &gate, const Tensor &up, const NormedInput &input, GateActivation activation, Tensor &out);
     // rope(q), rope(k), then k and v into rows [cacheRow, cacheRow + k.rows) of the caches.
     virtual void ropeAndStore(Tensor &q,
                               Tensor &k,

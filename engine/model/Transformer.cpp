@@ -123,7 +123,6 @@ Transformer::HeadScratch &Transformer::headScratch(std::size_t rows)
 void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, std::span<const std::int32_t> positions, session::KvCache &cache)
 {
     Scratch &s = m_scratch;
-    m_backend.rmsNorm(*s.x, *layer.attnNorm, m_config.rmsEps, *s.normed);
     projectQkv(layer);
     if (layer.queryNorm) {
         m_backend.headRmsNorm(*s.query, m_config.heads, *layer.queryNorm, m_config.rmsEps);
@@ -168,14 +167,16 @@ void Transformer::attend(std::size_t index, std::span<const std::int32_t> positi
 void Transformer::projectQkv(const LayerWeights &layer)
 {
     Scratch &s = m_scratch;
+    const compute::NormedInput input{s.x.get(), layer.attnNorm.get(), m_config.rmsEps, s.normed.get()};
     if (layer.qkv) {
-        m_backend.matmul(*layer.qkv, *s.normed, *s.qkv);
+        const compute::MatmulTarget target[] = {{layer.qkv.get(), s.qkv.get()}};
+        m_backend.matmuls(input, target);
         m_backend.sliceColumns(*s.qkv, 0, *s.query);
         m_backend.sliceColumns(*s.qkv, m_config.queryWidth(), *s.key);
         m_backend.sliceColumns(*s.qkv, m_config.queryWidth() + m_config.kvWidth(), *s.value);
     } else {
         const compute::MatmulTarget targets[] = {{layer.query.get(), s.query.get()}, {layer.key.get(), s.key.get()}, {layer.value.get(), s.value.get()}};
-        m_backend.matmuls(*s.normed, targets);
+        m_backend.matmuls(input, targets);
     }
     if (layer.queryBias) {
         m_backend.addBias(*s.query, *layer.queryBias);
@@ -187,12 +188,13 @@ void Transformer::projectQkv(const LayerWeights &layer)
 void Transformer::feedForwardBlock(const LayerWeights &layer)
 {
     Scratch &s = m_scratch;
-    m_backend.rmsNorm(*s.x, *layer.ffnNorm, m_config.rmsEps, *s.normed);
+    const compute::NormedInput input{s.x.get(), layer.ffnNorm.get(), m_config.rmsEps, s.normed.get()};
     const bool gelu = m_config.traits.activation == Activation::GeGlu;
     if (layer.ffnGate) {
-        m_backend.gatedMatmul(*layer.ffnGate, *layer.ffnUp, *s.normed, gelu ? compute::GateActivation::Gelu : compute::GateActivation::Silu, *s.gate);
+        m_backend.gatedMatmul(*layer.ffnGate, *layer.ffnUp, input, gelu ? compute::GateActivation::Gelu : compute::GateActivation::Silu, *s.gate);
     } else {
-        m_backend.matmul(*layer.ffnUp, *s.normed, *s.gateUp);
+        const compute::MatmulTarget target[] = {{layer.ffnUp.get(), s.gateUp.get()}};
+        m_backend.matmuls(input, target);
         m_backend.sliceColumns(*s.gateUp, 0, *s.gate);
         m_backend.sliceColumns(*s.gateUp, m_config.feedForward, *s.up);
         if (gelu)

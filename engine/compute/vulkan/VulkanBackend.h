@@ -75,11 +75,11 @@ public:
     void geglu(compute::Tensor &gate, const compute::Tensor &up) override;
     void sliceColumns(const compute::Tensor &src, std::size_t firstCol, compute::Tensor &out) override;
 
-    void matmuls(const compute::Tensor &x, std::span<const compute::MatmulTarget> targets) override;
+    void matmuls(const compute::NormedInput &input, std::span<const compute::MatmulTarget> targets) override;
     void matmulAdd(const compute::Tensor &weight, const compute::Tensor &x, compute::Tensor &accumulator) override;
     void gatedMatmul(const compute::Tensor &gate,
                      const compute::Tensor &up,
-                     const compute::Tensor &x,
+                     const compute::NormedInput &input,
                      compute::GateActivation activation,
                      compute::Tensor &out) override;
 
@@ -141,8 +141,9 @@ private:
     };
     // The quantize_input module a weight type's matmul needs, empty if none.
     std::string inputRoundingFor(gguf::TensorType weightType) const;
-    // Records the rounding of x for a weight type, if it needs one.
-    MatmulInput matmulInput(const VulkanTensor &x, gguf::TensorType weightType);
+    // Records the rounding of x for a weight type, if it needs one. With `norm`, x is norm->x, and
+    // is RMS-normalized into norm->normed first: by the same dispatch where there is a rounding.
+    MatmulInput matmulInput(const VulkanTensor &x, gguf::TensorType weightType, const compute::NormedInput *norm = nullptr);
     // What a matmul does with its result (shaders/matmul_output.glsl).
     enum class MatmulOutput : std::uint32_t { Store, Accumulate, Swiglu };
     MatmulInput multiply(const VulkanTensor &weight, const VulkanTensor &x, const std::optional<MatmulInput> &rounded, VulkanTensor &out, MatmulOutput mode);

@@ -35,6 +35,7 @@ struct QuantizeInputPush {
     std::uint32_t columns;
     std::uint32_t rows;
     std::uint32_t outStride;
+    float eps; // the _normalized variants' RMSNorm
 };
 
 // What the CPU backend rounds x to before multiplying it with a weight type (compute/cpu/VecDot.cpp,
@@ -214,12 +215,16 @@ std::string VulkanBackend::inputRoundingFor(TensorType weightType) const
     return rounding ? rounding->shader : std::string();
 }
 
-VulkanBackend::MatmulInput VulkanBackend::matmulInput(const VulkanTensor &x, TensorType weightType)
+VulkanBackend::MatmulInput VulkanBackend::matmulInput(const VulkanTensor &x, TensorType weightType, const compute::NormedInput *norm)
 {
     require(x.type() == TensorType::F32, "matmul");
     const std::optional<InputRounding> rounding = inputRounding(weightType, m_context.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU);
-    if (!rounding || x.rows() == 0)
-        return MatmulInput{x.whole(), x.cols(), rounding ? rounding->shader : std::string()};
+    if (!rounding || x.rows() == 0) {
+        if (!norm)
+            return MatmulInput{x.whole(), x.cols(), rounding ? rounding->shader : std::string()};
+        rmsNorm(*norm->x, *norm->gain, norm->eps, *norm->normed);
+        return MatmulInput{vulkanTensor(*norm->normed).whole(), x.cols(), std::string()};
+    }
     require(x.cols() % rounding->block == 0, "matmul");
     // Rows at whole 16-byte texels (shaders/matmul_input.glsl).
     const std::size_t xStride = (x.cols() + rounding->perBlock * (x.cols() / rounding->block) + 3) / 4 * 4;
@@ -231,12 +236,19 @@ VulkanBackend::MatmulInput VulkanBackend::matmulInput(const VulkanTensor &x, Ten
         m_matmulInput.emplace(m_context, bytes, MemoryUsage::Device);
     }
     const BufferRange rounded = m_matmulInput->range(0, bytes);
-    const std::size_t blocks = x.rows() * (x.cols() / rounding->block);
-    constexpr std::size_t kQuantizeWorkgroup = 64; // quantize_input.comp's local_size_x
-    dispatch(pipeline(rounding->shader),
-             {x.whole(), rounded},
-             QuantizeInputPush{u32(x.cols()), u32(x.rows()), u32(xStride)},
-             groupsFor((blocks + kQuantizeWorkgroup - 1) / kQuantizeWorkgroup));
+    const QuantizeInputPush push{u32(x.cols()), u32(x.rows()), u32(xStride), norm ? norm->eps : 0.0f};
+    if (norm) {
+        const Tensor &gain = *norm->gain;
+        const VulkanTensor &normed = vulkanTensor(*norm->normed);
+        require(gain.type() == TensorType::F32 && gain.rows() == 1 && gain.cols() == x.cols(), "matmul");
+        require(normed.type() == TensorType::F32 && normed.rows() == x.rows() && normed.cols() == x.cols(), "matmul");
+        // One workgroup per row (quantize_input.comp's NORMALIZE).
+        dispatch(pipeline(rounding->shader + "_normalized"), {x.whole(), rounded, vulkanTensor(gain).whole(), normed.whole()}, push, groupsFor(x.rows()));
+    } else {
+        const std::size_t blocks = x.rows() * (x.cols() / rounding->block);
+        constexpr std::size_t kQuantizeWorkgroup = 64; // quantize_input.comp's local_size_x
+        dispatch(pipeline(rounding->shader), {x.whole(), rounded}, push, groupsFor((blocks + kQuantizeWorkgroup - 1) / kQuantizeWorkgroup));
+    }
     return MatmulInput{rounded, xStride, rounding->shader};
 }
 
@@ -245,14 +257,18 @@ void VulkanBackend::matmul(const Tensor &weight, const Tensor &x, Tensor &out)
     multiply(vulkanTensor(weight), vulkanTensor(x), std::nullopt, vulkanTensor(out), MatmulOutput::Store);
 }
 
-// Products of one input share its rounding: one quantize_input for Q, K and V, or gate and up,
-// where each would otherwise round x again.
-void VulkanBackend::matmuls(const Tensor &xTensor, std::span<const compute::MatmulTarget> targets)
+// Products of one input share its rounding, which also normalizes it: one quantize_input for the
+// norm, Q, K and V, or gate and up, where each would otherwise have its own dispatch.
+void VulkanBackend::matmuls(const compute::NormedInput &input, std::span<const compute::MatmulTarget> targets)
 {
-    const VulkanTensor &x = vulkanTensor(xTensor);
-    std::optional<MatmulInput> input;
+    if (targets.empty()) {
+        rmsNorm(*input.x, *input.gain, input.eps, *input.normed);
+        return;
+    }
+    const VulkanTensor &normed = vulkanTensor(*input.normed);
+    std::optional<MatmulInput> rounded = matmulInput(vulkanTensor(*input.x), targets.front().weight->type(), &input);
     for (const compute::MatmulTarget &target : targets)
-        input = multiply(vulkanTensor(*target.weight), x, input, vulkanTensor(*target.out), MatmulOutput::Store);
+        rounded = multiply(vulkanTensor(*target.weight), normed, rounded, vulkanTensor(*target.out), MatmulOutput::Store);
 }
 
 void VulkanBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator)
@@ -260,11 +276,16 @@ void VulkanBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &acc
     multiply(vulkanTensor(weight), vulkanTensor(x), std::nullopt, vulkanTensor(accumulator), MatmulOutput::Accumulate);
 }
 
-void VulkanBackend::gatedMatmul(const Tensor &gateTensor, const Tensor &upTensor, const Tensor &xTensor, compute::GateActivation activation, Tensor &out)
+void VulkanBackend::gatedMatmul(const Tensor &gateTensor,
+                                const Tensor &upTensor,
+                                const compute::NormedInput &normedInput,
+                                compute::GateActivation activation,
+                                Tensor &out)
 {
-    const VulkanTensor &x = vulkanTensor(xTensor);
+    const VulkanTensor &x = vulkanTensor(*normedInput.normed);
     const VulkanTensor &up = vulkanTensor(upTensor);
-    const MatmulInput input = multiply(vulkanTensor(gateTensor), x, std::nullopt, vulkanTensor(out), MatmulOutput::Store);
+    const MatmulInput rounded = matmulInput(vulkanTensor(*normedInput.x), gateTensor.type(), &normedInput);
+    const MatmulInput input = multiply(vulkanTensor(gateTensor), x, rounded, vulkanTensor(out), MatmulOutput::Store);
     if (activation == compute::GateActivation::Silu) {
         multiply(up, x, input, vulkanTensor(out), MatmulOutput::Swiglu);
         return;

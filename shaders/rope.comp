@@ -1,10 +1,13 @@
 #version 450
 #extension GL_EXT_control_flow_attributes : require
 
-// Rotary position embedding, in place. One invocation per (row, rotated pair): it turns that pair in
-// every head of the row. The pair's cosine and sine come from the host, computed as the CPU backend
-// computes them (ggml's stepped angles, the C library's sin and cos: GLSL's are far less accurate),
-// and the rotation rounds as ggml's two fused multiply-adds do.
+// Rotary position embedding, in place. One invocation per (row, head): it turns every rotated pair of
+// that head. The pairs' cosines and sines come from the host, computed as the CPU backend computes
+// them (ggml's stepped angles, the C library's sin and cos: GLSL's are far less accurate), and the
+// rotation rounds as ggml's two fused multiply-adds do.
+// STORE (VulkanBackend::ropeAndStore): x holds the queries, and each row's invocations go on past
+// its query heads to its key heads, which also write the turned key head and the same head of v
+// into the caches (F16, or F32 with HALF_CACHE = 0), sparing the cache writes their dispatches.
 
 layout(local_size_x_id = 0, local_size_x = 64) in;
 
@@ -13,6 +16,14 @@ layout(local_size_x_id = 0, local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) buffer X { float x[]; };
 // Per row and pair: cosine, sine.
 layout(std430, set = 0, binding = 1) readonly buffer Angles { vec2 angles[]; };
+#ifdef STORE
+layout(constant_id = 1) const uint HALF_CACHE = 1u;
+layout(std430, set = 0, binding = 2) buffer Keys { float k[]; };
+layout(std430, set = 0, binding = 3) readonly buffer Values { float v[]; };
+layout(std430, set = 0, binding = 4) writeonly buffer KeyCache { uint keyCache[]; };
+layout(std430, set = 0, binding = 5) writeonly buffer ValueCache { uint valueCache[]; };
+#include "half.glsl"
+#endif
 
 layout(push_constant) uniform Parameters {
     uint rows;
@@ -20,30 +31,67 @@ layout(push_constant) uniform Parameters {
     uint headDim;
     uint pairs; // rotated pairs per head: dims / 2
     uint neox; // pairs (i, i + pairs) rather than (2i, 2i + 1)
+    // STORE only: key (and value) heads per row, and where the batch's first row starts in the
+    // cache bindings, in elements (even for an F16 cache: heads then start at whole words).
+    uint kvHeads;
+    uint cacheStart;
 };
 
 // 0 (batches are smaller than 2^31), which the compiler cannot know: see ggml_float.glsl.
 #define FENCE_ZERO (rows >> 31)
 #include "ggml_float.glsl"
 
+// Turns every pair of the head of `values` (a buffer) starting at element `base`.
+#define TURN_HEAD(values, base)                                                  \
+    for (uint pair = 0u; pair < pairs; ++pair) {                                 \
+        const vec2 cs = angles[row * pairs + pair];                              \
+        const uint first = base + (neox != 0u ? pair : 2u * pair);               \
+        const uint second = first + (neox != 0u ? pairs : 1u);                   \
+        const float a = values[first];                                           \
+        const float b = values[second];                                          \
+        precise const float bs = b * cs.y;                                       \
+        precise const float bc = b * cs.x;                                       \
+        values[first] = exactFma(a, cs.x, -fence(bs));                           \
+        values[second] = exactFma(a, cs.y, fence(bc));                           \
+    }
+
+#ifdef STORE
+// Key head `head` of `row` (already turned) and the same head of v into the caches.
+void store(uint row, uint head)
+{
+    const uint from = (row * kvHeads + head) * headDim;
+    const uint to = cacheStart + from;
+    if (HALF_CACHE != 0u) {
+        for (uint i = 0u; i < headDim; i += 2u) {
+            keyCache[(to + i) / 2u] = floatToHalf(k[from + i]) | floatToHalf(k[from + i + 1u]) << 16;
+            valueCache[(to + i) / 2u] = floatToHalf(v[from + i]) | floatToHalf(v[from + i + 1u]) << 16;
+        }
+    } else {
+        for (uint i = 0u; i < headDim; ++i) {
+            keyCache[to + i] = floatBitsToUint(k[from + i]);
+            valueCache[to + i] = floatBitsToUint(v[from + i]);
+        }
+    }
+}
+#define HEADS_PER_ROW (heads + kvHeads)
+#else
+#define HEADS_PER_ROW heads
+#endif
+
 void main()
 {
     const uint item = flatInvocationIndex();
-    if (item >= rows * pairs)
+    if (item >= rows * HEADS_PER_ROW)
         return;
-    const uint row = item / pairs;
-    const uint pair = item - row * pairs;
-    const float c = angles[item].x;
-    const float s = angles[item].y;
-    const uint first = neox != 0u ? pair : 2u * pair;
-    const uint second = neox != 0u ? pair + pairs : 2u * pair + 1u;
-    for (uint head = 0u; head < heads; ++head) {
-        const uint base = (row * heads + head) * headDim;
-        const float a = x[base + first];
-        const float b = x[base + second];
-        precise const float bs = b * s;
-        precise const float bc = b * c;
-        x[base + first] = exactFma(a, c, -fence(bs));
-        x[base + second] = exactFma(a, s, fence(bc));
+    const uint row = item / HEADS_PER_ROW;
+    const uint head = item - row * HEADS_PER_ROW;
+#ifdef STORE
+    if (head >= heads) {
+        const uint kvHead = head - heads;
+        TURN_HEAD(k, (row * kvHeads + kvHead) * headDim)
+        store(row, kvHead);
+        return;
     }
+#endif
+    TURN_HEAD(x, (row * heads + head) * headDim)
 }

@@ -171,6 +171,71 @@ private Q_SLOTS:
         QVERIFY(error(b, 1.0) < 1e-6);
     }
 
+    // ropeAndStore's one dispatch (F16 and F32 caches) gives the four plain ops' results: queries and
+    // keys turned, keys and values in the cache rows from cacheRow on, the rows around them kept.
+    // Q8_0 caches take the plain ops, and so does a head of odd size.
+    void ropeAndStore_data()
+    {
+        QTest::addColumn<TensorType>("cacheType");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cacheRow");
+        QTest::addColumn<int>("headDim");
+        QTest::addColumn<int>("dims");
+        QTest::addColumn<bool>("neox");
+        for (const TensorType type : {TensorType::F16, TensorType::F32, TensorType::Q8_0}) {
+            const std::string name(gguf::tensorTypeName(type));
+            for (const bool neox : {false, true}) {
+                const char *mode = neox ? "neox" : "normal";
+                QTest::addRow("%s %s decode at 5", name.c_str(), mode) << type << 1 << 5 << 64 << 64 << neox;
+                QTest::addRow("%s %s prefill of 7 at 0", name.c_str(), mode) << type << 7 << 0 << 64 << 64 << neox;
+                QTest::addRow("%s %s partial rotary at 3", name.c_str(), mode) << type << 3 << 3 << 128 << 32 << neox;
+            }
+        }
+        QTest::addRow("f16 odd head") << TensorType::F16 << 2 << 1 << 7 << 6 << false;
+        QTest::addRow("f16 last row of the cache") << TensorType::F16 << 1 << 15 << 64 << 64 << true;
+    }
+
+    void ropeAndStore()
+    {
+        QFETCH(TensorType, cacheType);
+        QFETCH(int, rows);
+        QFETCH(int, cacheRow);
+        QFETCH(int, headDim);
+        QFETCH(int, dims);
+        QFETCH(bool, neox);
+        constexpr std::size_t heads = 6, kvHeads = 2, cacheRows = 16;
+        const std::size_t kvCols = kvHeads * headDim;
+        TensorPair q = random(rows, heads * headDim, 41);
+        TensorPair k = random(rows, kvCols, 42);
+        const TensorPair v = random(rows, kvCols, 43);
+        // Filled first, so that a write outside the batch's rows would show.
+        const TensorPair filler = random(cacheRows, kvCols, 44, -8.0f, 8.0f);
+        TensorPair kCache = m_backends->create(cacheType, cacheRows, kvCols);
+        TensorPair vCache = m_backends->create(cacheType, cacheRows, kvCols);
+        std::vector<std::int32_t> positions(rows);
+        std::iota(positions.begin(), positions.end(), 1000 + cacheRow);
+        const compute::RopeParams params{.dims = std::size_t(dims), .neox = neox};
+        for (compute::ComputeBackend *backend : {static_cast<compute::ComputeBackend *>(&m_backends->cpu), static_cast<compute::ComputeBackend *>(&m_backends->gpu)}) {
+            const bool gpu = backend == &m_backends->gpu;
+            const auto of = [gpu](const TensorPair &pair) -> compute::Tensor & {
+                return gpu ? *pair.gpu : *pair.cpu;
+            };
+            backend->copyRows(of(filler), 0, of(kCache), 0, cacheRows);
+            backend->copyRows(of(filler), 0, of(vCache), 0, cacheRows);
+            backend->ropeAndStore(of(q), of(k), of(v), heads, kvHeads, positions, params, of(kCache), of(vCache), cacheRow);
+        }
+        QVERIFY(identical(q));
+        QVERIFY(identical(k));
+        if (cacheType == TensorType::Q8_0)
+            return; // the plain ops' copies, which copyRowsToQ8_0 checks byte for byte
+        for (const TensorPair *cache : {&kCache, &vCache}) {
+            TensorPair back = m_backends->create(TensorType::F32, cacheRows, kvCols);
+            m_backends->cpu.copyRows(*cache->cpu, 0, *back.cpu, 0, cacheRows);
+            m_backends->gpu.copyRows(*cache->gpu, 0, *back.gpu, 0, cacheRows);
+            QVERIFY2(identical(back), cache == &kCache ? "key cache" : "value cache");
+        }
+    }
+
     // F32 -> F16 -> F32 at odd element offsets (odd columns), with values that test the rounding:
     // ties, subnormals, the largest half and overflow. Every step must give the CPU's bits.
     void copyRows()

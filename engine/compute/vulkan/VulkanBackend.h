@@ -82,6 +82,16 @@ public:
                      const compute::NormedInput &input,
                      compute::GateActivation activation,
                      compute::Tensor &out) override;
+    void ropeAndStore(compute::Tensor &q,
+                      compute::Tensor &k,
+                      const compute::Tensor &v,
+                      std::size_t heads,
+                      std::size_t kvHeads,
+                      std::span<const std::int32_t> positions,
+                      const compute::RopeParams &params,
+                      compute::Tensor &kCache,
+                      compute::Tensor &vCache,
+                      std::size_t cacheRow) override;
 
     // Submits what has been recorded and waits for it.
     void flush();

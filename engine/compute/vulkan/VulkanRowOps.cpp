@@ -57,6 +57,8 @@ struct RopePush {
     std::uint32_t headDim;
     std::uint32_t pairs;
     std::uint32_t neox;
+    std::uint32_t kvHeads; // rope_store only, as cacheStart
+    std::uint32_t cacheStart;
 };
 struct CopyRowsPush {
     std::uint32_t count;
@@ -215,7 +217,58 @@ void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int3
         .pairs = u32(pairs),
         .neox = params.neox ? 1u : 0u,
     };
-    dispatch(turn, {vulkanTensor(x).whole(), ropeAngles(positions, params)}, push, groupsFor(groupCount(x.rows() * pairs, kRopeGroup)));
+    dispatch(turn, {vulkanTensor(x).whole(), ropeAngles(positions, params)}, push, groupsFor(groupCount(x.rows() * heads, kRopeGroup)));
+}
+
+// One dispatch of rope_store where the four plain ops take four: it turns q and k and writes k and v
+// into F16 or F32 caches. Q8_0 caches (whose 34-byte blocks a head's invocation cannot write
+// alone) and heads of an odd size take the plain ops.
+void VulkanBackend::ropeAndStore(Tensor &q,
+                                 Tensor &k,
+                                 const Tensor &v,
+                                 std::size_t heads,
+                                 std::size_t kvHeads,
+                                 std::span<const std::int32_t> positions,
+                                 const compute::RopeParams &params,
+                                 Tensor &kCache,
+                                 Tensor &vCache,
+                                 std::size_t cacheRow)
+{
+    const TensorType cacheType = kCache.type();
+    const bool fused = (cacheType == TensorType::F16 || cacheType == TensorType::F32) && vCache.type() == cacheType && heads > 0 &&
+                       q.cols() % heads == 0 && q.cols() / heads % 2 == 0;
+    if (!fused) {
+        ComputeBackend::ropeAndStore(q, k, v, heads, kvHeads, positions, params, kCache, vCache, cacheRow);
+        return;
+    }
+    requireF32(q, "ropeAndStore");
+    requireF32(k, "ropeAndStore");
+    requireF32(v, "ropeAndStore");
+    const std::size_t headDim = q.cols() / heads;
+    const std::size_t rows = q.rows();
+    require(positions.size() == rows && k.rows() == rows && v.rows() == rows && params.dims <= headDim, "ropeAndStore");
+    require(k.cols() == kvHeads * headDim && v.cols() == k.cols() && kCache.cols() == k.cols() && vCache.cols() == k.cols(), "ropeAndStore");
+    require(cacheRow <= kCache.rows() && rows <= kCache.rows() - cacheRow && vCache.rows() == kCache.rows(), "ropeAndStore");
+    if (rows == 0)
+        return;
+    const RowsBinding keys = rowsBinding(vulkanTensor(kCache), cacheRow, rows);
+    const RowsBinding values = rowsBinding(vulkanTensor(vCache), cacheRow, rows);
+    // The caches are alike, so their rows start alike in their bindings: at whole words for F16.
+    require(keys.element == values.element && (cacheType == TensorType::F32 || keys.element % 2 == 0), "ropeAndStore");
+    const RopePush push{
+        .rows = u32(rows),
+        .heads = u32(heads),
+        .headDim = u32(headDim),
+        .pairs = u32(params.dims / 2),
+        .neox = params.neox ? 1u : 0u,
+        .kvHeads = u32(kvHeads),
+        .cacheStart = u32(keys.element),
+    };
+    const std::uint32_t half = cacheType == TensorType::F16 ? 1 : 0;
+    dispatch(pipeline("rope_store", {{1, half}}),
+             {vulkanTensor(q).whole(), ropeAngles(positions, params), vulkanTensor(k).whole(), vulkanTensor(v).whole(), keys.range, values.range},
+             push,
+             groupsFor(groupCount(rows * (heads + kvHeads), kRopeGroup)));
 }
 
 BufferRange VulkanBackend::ropeAngles(std::span<const std::int32_t> positions, const compute::RopeParams &params)

@@ -17,6 +17,12 @@ void ComputeBackend::matmulAdd(const Tensor &weight, const Tensor &x, Tensor &ac
     add(accumulator, *product);
 }
 
+void ComputeBackend::addNormalized(const NormedInput &input, Tensor &accumulator)
+{
+    rmsNorm(*input.x, *input.gain, input.eps, *input.normed);
+    add(accumulator, *input.normed);
+}
+
 void ComputeBackend::gatedMatmul(const Tensor &gate, const Tensor &up, const NormedInput &input, GateActivation activation, Tensor &out)
 {
     rmsNorm(*input.x, *input.gain, input.eps, *input.normed);

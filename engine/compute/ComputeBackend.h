@@ -176,6 +176,9 @@ public:
     virtual void matmuls(const NormedInput &input, std::span<const MatmulTarget> targets);
     // accumulator += weight · x (a projection straight into the residual stream).
     virtual void matmulAdd(const Tensor &weight, const Tensor &x, Tensor &accumulator);
+    // input.normed = rmsNorm(input.x), then accumulator += input.normed (Gemma's post-norms, which
+    // normalize a block's output on its way into the residual stream).
+    virtual void addNormalized(const NormedInput &input, Tensor &accumulator);
     // input.normed = rmsNorm(input.x), then out = activation(gate · input.normed) * (up · input.normed).
     virtual void gatedMatmul(const Tensor &gate, const Tensor &up, const NormedInput &input, GateActivation activation, Tensor &out);
     // rope(q), rope(k), then k and v into rows [cacheRow, cacheRow + k.rows) of the caches.

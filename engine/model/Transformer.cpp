@@ -214,8 +214,7 @@ void Transformer::addProjection(const compute::Tensor &weight, const compute::Te
         return;
     }
     m_backend.matmul(weight, input, *s.delta);
-    m_backend.rmsNorm(*s.delta, *postNorm, m_config.rmsEps, *s.normed);
-    m_backend.add(*s.x, *s.normed);
+    m_backend.addNormalized({s.delta.get(), postNorm, m_config.rmsEps, s.normed.get()}, *s.x);
 }
 
 // Only the rows whose logits are wanted go through the final norm and the (vocab-wide) projection.

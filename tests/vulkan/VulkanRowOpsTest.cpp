@@ -78,6 +78,14 @@ private Q_SLOTS:
         const double rms = error(out);
         QVERIFY2(rms < 1e-5, qPrintable(QStringLiteral("rmsNorm: max relative error %1").arg(rms)));
 
+        // The same norm added into a residual stream by one dispatch, which must add what rmsNorm
+        // and add give.
+        const TensorPair residual = random(rows, cols, 4, -10.0f, 10.0f);
+        m_backends->cpu.addNormalized({x.cpu.get(), gain.cpu.get(), 1e-5f, out.cpu.get()}, *residual.cpu);
+        m_backends->gpu.addNormalized({x.gpu.get(), gain.gpu.get(), 1e-5f, out.gpu.get()}, *residual.gpu);
+        const double normedError = error(out), sumError = error(residual);
+        QVERIFY2(normedError < 1e-5 && sumError < 1e-5, qPrintable(QStringLiteral("addNormalized: max relative errors %1, %2").arg(normedError).arg(sumError)));
+
         m_backends->cpu.layerNorm(*x.cpu, *gain.cpu, *bias.cpu, 1e-5f, *out.cpu);
         m_backends->gpu.layerNorm(*x.gpu, *gain.gpu, *bias.gpu, 1e-5f, *out.gpu);
         // x - mean cancels: an output near zero keeps only the absolute precision of x, so the

@@ -77,6 +77,7 @@ public:
 
     void matmuls(const compute::NormedInput &input, std::span<const compute::MatmulTarget> targets) override;
     void matmulAdd(const compute::Tensor &weight, const compute::Tensor &x, compute::Tensor &accumulator) override;
+    void addNormalized(const compute::NormedInput &input, compute::Tensor &accumulator) override;
     void gatedMatmul(const compute::Tensor &gate,
                      const compute::Tensor &up,
                      const compute::NormedInput &input,
@@ -139,6 +140,8 @@ private:
     // the second grid axis (shaders compute item = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x
     // and return when item >= count).
     std::array<std::uint32_t, 3> groupsFor(std::size_t count) const;
+    // rmsNorm, and addNormalized when accumulator is set (VulkanRowOps.cpp).
+    void normalizeRows(const compute::NormedInput &input, compute::Tensor *accumulator);
     // Records op `op` of shaders/elementwise.comp on x; other is its second operand (x itself for
     // the unary ops), value its scalar.
     void elementwise(std::uint32_t op, compute::Tensor &x, const compute::Tensor &other, float value);

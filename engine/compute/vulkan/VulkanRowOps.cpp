@@ -139,20 +139,44 @@ RowsBinding rowsBinding(const VulkanTensor &tensor, std::size_t firstRow, std::s
 
 void VulkanBackend::rmsNorm(const Tensor &x, const Tensor &gain, float eps, Tensor &out)
 {
+    normalizeRows({&x, &gain, eps, &out}, nullptr);
+}
+
+// One dispatch of rms_norm_accumulate where rmsNorm and add take two.
+void VulkanBackend::addNormalized(const compute::NormedInput &input, Tensor &accumulator)
+{
+    normalizeRows(input, &accumulator);
+}
+
+// rms_norm over every row of input.x into input.normed, and (rms_norm_accumulate) added into
+// `accumulator` when there is one.
+void VulkanBackend::normalizeRows(const compute::NormedInput &input, Tensor *accumulator)
+{
+    const Tensor &x = *input.x;
     requireF32(x, "rmsNorm");
-    requireF32(gain, "rmsNorm");
-    requireF32(out, "rmsNorm");
-    require(gain.rows() == 1 && gain.cols() == x.cols() && out.rows() == x.rows() && out.cols() == x.cols(), "rmsNorm");
+    requireF32(*input.gain, "rmsNorm");
+    requireF32(*input.normed, "rmsNorm");
+    require(input.gain->rows() == 1 && input.gain->cols() == x.cols() && input.normed->rows() == x.rows() && input.normed->cols() == x.cols(),
+            "rmsNorm");
+    if (accumulator) {
+        requireF32(*accumulator, "addNormalized");
+        require(accumulator->rows() == x.rows() && accumulator->cols() == x.cols(), "addNormalized");
+    }
     if (x.rows() == 0 || x.cols() == 0)
         return;
-    const VulkanTensor &input = vulkanTensor(x);
-    VulkanTensor &output = vulkanTensor(out);
-    input.whole(); // throws for a tensor no single binding can hold
-    output.whole();
-    const ComputePipeline &norm = pipeline("rms_norm");
-    const BufferRange gainRange = vulkanTensor(gain).whole();
-    forRowChunks(m_context, input.buffer(), x.rows(), input.rowBytes(), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
-        dispatch(norm, {input.buffer().range(offset, bytes), gainRange, output.buffer().range(offset, bytes)}, NormPush{u32(x.cols()), eps}, {rows, 1, 1});
+    const VulkanTensor &source = vulkanTensor(x);
+    const VulkanTensor &normed = vulkanTensor(*input.normed);
+    source.whole(); // throws for a tensor no single binding can hold
+    normed.whole();
+    const BufferRange gainRange = vulkanTensor(*input.gain).whole();
+    const NormPush push{u32(x.cols()), input.eps};
+    forRowChunks(m_context, source.buffer(), x.rows(), source.rowBytes(), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
+        const BufferRange from = source.buffer().range(offset, bytes);
+        const BufferRange to = normed.buffer().range(offset, bytes);
+        if (accumulator)
+            dispatch(pipeline("rms_norm_accumulate"), {from, gainRange, to, vulkanTensor(*accumulator).buffer().range(offset, bytes)}, push, {rows, 1, 1});
+        else
+            dispatch(pipeline("rms_norm"), {from, gainRange, to}, push, {rows, 1, 1});
     });
 }
 

@@ -208,7 +208,7 @@ private Q_SLOTS:
 
     void laneSumsMatchCpuExactly()
     {
-        if (m_pair->gpu.context().info().type != VK_PHYSICAL_DEVICE_TYPE_CPU)
+        if (m_pair->gpu.kernelFamily() != vulkan::VulkanBackend::KernelFamily::CpuDriver)
             QSKIP("lane sums are matmul_rows', which only CPU drivers run");
         QFETCH(TensorType, type);
         QFETCH(int, tokens);
@@ -253,13 +253,16 @@ private Q_SLOTS:
         const TensorPair x = m_pair->input(randomFloats(std::size_t(tokens) * cols, 56, -3.0f, 3.0f), tokens, cols);
         const TensorPair gain = m_pair->input(randomFloats(cols, 58, 0.5f, 2.0f), 1, cols);
         const std::vector<float> residual = randomFloats(std::size_t(tokens) * outputs, 57, -5.0f, 5.0f);
-        const bool exact = m_pair->gpu.context().info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-        const auto check = [&](const TensorPair &out, const char *what, bool bitExact) {
+        const bool exact = m_pair->gpu.kernelFamily() == vulkan::VulkanBackend::KernelFamily::CpuDriver;
+        // GELU looks the gate up as a half (the CPU's table): a gate a last bit away from the CPU's
+        // can round to the neighbouring half, a step of up to 2^-10 relative.
+        const auto check = [&](const TensorPair &out, const char *what, bool bitExact, double tolerance = 1e-4) {
             const auto [actual, expected] = m_pair->results(out);
             if (exact && bitExact)
                 QVERIFY2(differingBits(actual, expected) == 0, qPrintable(QStringLiteral("%1: %2 outputs differ").arg(QLatin1String(what)).arg(differingBits(actual, expected))));
             else
-                QVERIFY2(maxRelativeError(actual, expected, 1.0) < 1e-4, what);
+                QVERIFY2(maxRelativeError(actual, expected, 1.0) < tolerance,
+                         qPrintable(QStringLiteral("%1: error %2").arg(QLatin1String(what)).arg(maxRelativeError(actual, expected, 1.0))));
         };
         const bool firstExact = !isFloat(first) && first != TensorType::Q2_K;
         constexpr float kEps = 1e-5f;
@@ -289,7 +292,10 @@ private Q_SLOTS:
             m_pair->cpu.gatedMatmul(*wq.cpu, *wUp.cpu, {x.cpu.get(), gain.cpu.get(), kEps, gateNormed.cpu.get()}, activation, *gated.cpu);
             m_pair->gpu.gatedMatmul(*wq.gpu, *wUp.gpu, {x.gpu.get(), gain.gpu.get(), kEps, gateNormed.gpu.get()}, activation, *gated.gpu);
             check(gateNormed, "gatedMatmul's normalized x", true);
-            check(gated, activation == compute::GateActivation::Silu ? "gatedMatmul silu" : "gatedMatmul gelu", firstExact);
+            if (activation == compute::GateActivation::Silu)
+                check(gated, "gatedMatmul silu", firstExact);
+            else
+                check(gated, "gatedMatmul gelu", firstExact, 2e-3);
         }
     }
 

@@ -56,6 +56,13 @@ VulkanBackend::VulkanBackend(std::optional<std::size_t> deviceIndex)
 {
     if (const char *choice = std::getenv("GLASSBOX_VK_ATTENTION"); choice && std::string_view(choice) == "online")
         m_attentionKernel = AttentionKernel::Online;
+    m_kernels = m_context.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU ? KernelFamily::CpuDriver : KernelFamily::Gpu;
+    if (const char *choice = std::getenv("GLASSBOX_VK_KERNELS")) {
+        if (std::string_view(choice) == "gpu")
+            m_kernels = KernelFamily::Gpu;
+        else if (std::string_view(choice) == "cpu")
+            m_kernels = KernelFamily::CpuDriver;
+    }
 }
 
 VulkanBackend::~VulkanBackend()

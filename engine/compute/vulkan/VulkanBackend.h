@@ -108,6 +108,16 @@ public:
         m_attentionKernel = kernel;
     }
 
+    // Which matmul and embedding kernels run: those for CPU drivers such as lavapipe (a weight row
+    // per invocation, texel loads, the CPU backend's integer lane sums) or those for GPUs (subgroup
+    // reductions, shared-memory tiles). The device type chooses; GLASSBOX_VK_KERNELS=gpu or cpu
+    // overrides it at start, which is how the GPU kernels are tested on a CPU driver.
+    enum class KernelFamily { CpuDriver, Gpu };
+    KernelFamily kernelFamily() const
+    {
+        return m_kernels;
+    }
+
     // Times every dispatch from now on (timestamp queries); takeProfile() hands over what was timed.
     void setProfiling(bool on);
     std::vector<CommandSequence::DispatchTime> takeProfile();
@@ -152,6 +162,10 @@ private:
         std::size_t stride = 0; // floats per row
         std::string rounding;
     };
+    bool cpuKernels() const
+    {
+        return m_kernels == KernelFamily::CpuDriver;
+    }
     // The quantize_input module a weight type's matmul needs, empty if none.
     std::string inputRoundingFor(gguf::TensorType weightType) const;
     // Records the rounding of x for a weight type, if it needs one. With `norm`, x is norm->x, and
@@ -173,6 +187,7 @@ private:
     std::optional<Buffer> m_matmulInput; // x rounded for the weight type (VulkanMatmul.cpp), grown as needed
     std::optional<StagingRing> m_staging; // weight uploads to memory the host cannot map; made on first need
     AttentionKernel m_attentionKernel = AttentionKernel::Exact;
+    KernelFamily m_kernels = KernelFamily::Gpu;
     struct RopeAngles {
         std::vector<std::int32_t> positions;
         Buffer buffer;

@@ -167,12 +167,6 @@ std::string formatSuffix(TensorType type)
     }
 }
 
-// How embed reads the weights (shaders/formats/weights.glsl): CPU drivers through a texel buffer,
-// which they load several times faster than a storage buffer; GPUs as a storage buffer.
-std::string readSuffix(const DeviceInfo &info)
-{
-    return info.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? "_texels" : "";
-}
 
 std::uint32_t u32(std::size_t value)
 {
@@ -198,7 +192,9 @@ void VulkanBackend::embed(const Tensor &tableTensor, std::span<const std::int32_
     if (tokens.empty())
         return;
     const BufferRange output = out.whole();
-    const ComputePipeline &shader = pipeline("embed" + formatSuffix(table.type()) + readSuffix(m_context.info()));
+    // CPU drivers read the weights through a texel buffer, which they load several times faster
+    // than a storage buffer (shaders/formats/weights.glsl).
+    const ComputePipeline &shader = pipeline("embed" + formatSuffix(table.type()) + (cpuKernels() ? "_texels" : ""));
 
     Buffer ids(m_context, tokens.size_bytes(), MemoryUsage::Upload);
     ids.write(std::as_bytes(tokens));
@@ -211,14 +207,14 @@ void VulkanBackend::embed(const Tensor &tableTensor, std::span<const std::int32_
 
 std::string VulkanBackend::inputRoundingFor(TensorType weightType) const
 {
-    const std::optional<InputRounding> rounding = inputRounding(weightType, m_context.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU);
+    const std::optional<InputRounding> rounding = inputRounding(weightType, cpuKernels());
     return rounding ? rounding->shader : std::string();
 }
 
 VulkanBackend::MatmulInput VulkanBackend::matmulInput(const VulkanTensor &x, TensorType weightType, const compute::NormedInput *norm)
 {
     require(x.type() == TensorType::F32, "matmul");
-    const std::optional<InputRounding> rounding = inputRounding(weightType, m_context.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU);
+    const std::optional<InputRounding> rounding = inputRounding(weightType, cpuKernels());
     if (!rounding || x.rows() == 0) {
         if (!norm)
             return MatmulInput{x.whole(), x.cols(), rounding ? rounding->shader : std::string()};
@@ -311,7 +307,7 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
         return input;
     const std::string suffix = formatSuffix(weight.type());
     const DeviceInfo &info = m_context.info();
-    const bool cpu = info.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    const bool cpu = cpuKernels();
     const std::size_t xStride = input.stride;
     const std::uint32_t output = static_cast<std::uint32_t>(mode);
     const bool vector = x.rows() <= kVectorTokens;

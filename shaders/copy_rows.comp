@@ -30,42 +30,29 @@ layout(push_constant) uniform Parameters {
 };
 
 #ifdef TO_Q8_0
-const uint PAIR_WORDS = 17u;
-
-// Block `block` (0 or 1 of the pair) from the 32 source values at `from`, into the pair's words.
-void quantizeBlock(uint from, uint block, inout uint words[PAIR_WORDS])
-{
-    float amax = 0.0;
-    for (uint j = 0u; j < 32u; ++j)
-        amax = max(amax, abs(source[from + j]));
-    const float multiplier = q8Multiplier(amax);
-    const uint first = 34u * block;
-    words[first >> 2] |= floatToHalf(q8Scale(amax)) << (first & 3u) * 8u;
-    for (uint j = 0u; j < 32u; ++j) {
-        const uint byte = first + 2u + j;
-        const uint q = uint(int(q8Quant(source[from + j], multiplier))) & 0xffu;
-        words[byte >> 2] |= q << (byte & 3u) * 8u;
-    }
-}
-
 void main()
 {
     const uint pair = targetOffset / 2u + flatInvocationIndex();
     const uint end = targetOffset + count;
     bool inside[2];
-    uint words[PAIR_WORDS];
-    for (uint w = 0u; w < PAIR_WORDS; ++w)
+    uint words[Q8_0_PAIR_WORDS];
+    for (uint w = 0u; w < Q8_0_PAIR_WORDS; ++w)
         words[w] = 0u;
     for (uint b = 0u; b < 2u; ++b) {
         const uint block = 2u * pair + b;
         inside[b] = block >= targetOffset && block < end;
-        if (inside[b])
-            quantizeBlock(sourceOffset + (block - targetOffset) * 32u, b, words);
+        if (inside[b]) {
+            const uint from = sourceOffset + (block - targetOffset) * 32u;
+            float values[32];
+            for (uint j = 0u; j < 32u; ++j)
+                values[j] = source[from + j];
+            packQ8_0Block(values, b, words);
+        }
     }
     // Words 0-7 are the first block's, 9-16 the second's; word 8 holds the first's last two quants
     // and the second's scale, and keeps the half of a block outside the copy.
-    const uint at = pair * PAIR_WORDS;
-    for (uint w = 0u; w < PAIR_WORDS; ++w) {
+    const uint at = pair * Q8_0_PAIR_WORDS;
+    for (uint w = 0u; w < Q8_0_PAIR_WORDS; ++w) {
         if (w == 8u) {
             if (inside[0] && inside[1])
                 target[at + w] = words[w];

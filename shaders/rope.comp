@@ -7,7 +7,8 @@
 // rotation rounds as ggml's two fused multiply-adds do.
 // STORE (VulkanBackend::ropeAndStore): x holds the queries, and each row's invocations go on past
 // its query heads to its key heads, which also write the turned key head and the same head of v
-// into the caches (F16, or F32 with HALF_CACHE = 0), sparing the cache writes their dispatches.
+// into the caches (CACHE_FORMAT: F32, F16 or Q8_0, rounded as the CPU backend rounds them), sparing
+// the cache writes their dispatches.
 
 layout(local_size_x_id = 0, local_size_x = 64) in;
 
@@ -17,12 +18,17 @@ layout(std430, set = 0, binding = 0) buffer X { float x[]; };
 // Per row and pair: cosine, sine.
 layout(std430, set = 0, binding = 1) readonly buffer Angles { vec2 angles[]; };
 #ifdef STORE
-layout(constant_id = 1) const uint HALF_CACHE = 1u;
+layout(constant_id = 1) const uint CACHE_FORMAT = 1u;
+const uint F32_CACHE = 0u;
+const uint F16_CACHE = 1u;
+const uint Q8_0_CACHE = 2u; // heads of whole pairs of blocks
 layout(std430, set = 0, binding = 2) buffer Keys { float k[]; };
 layout(std430, set = 0, binding = 3) readonly buffer Values { float v[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer KeyCache { uint keyCache[]; };
 layout(std430, set = 0, binding = 5) writeonly buffer ValueCache { uint valueCache[]; };
+#include "exact_divide.glsl"
 #include "half.glsl"
+#include "q8_0_rounding.glsl"
 #endif
 
 layout(push_constant) uniform Parameters {
@@ -32,7 +38,8 @@ layout(push_constant) uniform Parameters {
     uint pairs; // rotated pairs per head: dims / 2
     uint neox; // pairs (i, i + pairs) rather than (2i, 2i + 1)
     // STORE only: key (and value) heads per row, and where the batch's first row starts in the
-    // cache bindings, in elements (even for an F16 cache: heads then start at whole words).
+    // cache bindings: in elements (even for an F16 cache: heads then start at whole words), or for
+    // Q8_0 in blocks (even: heads then start at whole pairs).
     uint kvHeads;
     uint cacheStart;
 };
@@ -56,22 +63,38 @@ layout(push_constant) uniform Parameters {
     }
 
 #ifdef STORE
+// The head of `values` (a buffer) starting at element `from` into `cache` (a buffer), whose head
+// starts at element `to` (F32, F16) or at block `to` (Q8_0).
+#define STORE_HEAD(values, from, cache, to)                                                  \
+    if (CACHE_FORMAT == F16_CACHE) {                                                         \
+        for (uint i = 0u; i < headDim; i += 2u)                                              \
+            cache[(to + i) / 2u] = floatToHalf(values[from + i]) | floatToHalf(values[from + i + 1u]) << 16; \
+    } else if (CACHE_FORMAT == Q8_0_CACHE) {                                                 \
+        for (uint pair = 0u; pair < headDim / 64u; ++pair) {                                 \
+            uint words[Q8_0_PAIR_WORDS];                                                     \
+            for (uint w = 0u; w < Q8_0_PAIR_WORDS; ++w)                                      \
+                words[w] = 0u;                                                               \
+            for (uint b = 0u; b < 2u; ++b) {                                                 \
+                float block[32];                                                             \
+                for (uint j = 0u; j < 32u; ++j)                                              \
+                    block[j] = values[from + 64u * pair + 32u * b + j];                      \
+                packQ8_0Block(block, b, words);                                              \
+            }                                                                                \
+            for (uint w = 0u; w < Q8_0_PAIR_WORDS; ++w)                                      \
+                cache[(to / 2u + pair) * Q8_0_PAIR_WORDS + w] = words[w];                    \
+        }                                                                                    \
+    } else {                                                                                 \
+        for (uint i = 0u; i < headDim; ++i)                                                  \
+            cache[to + i] = floatBitsToUint(values[from + i]);                               \
+    }
+
 // Key head `head` of `row` (already turned) and the same head of v into the caches.
 void store(uint row, uint head)
 {
     const uint from = (row * kvHeads + head) * headDim;
-    const uint to = cacheStart + from;
-    if (HALF_CACHE != 0u) {
-        for (uint i = 0u; i < headDim; i += 2u) {
-            keyCache[(to + i) / 2u] = floatToHalf(k[from + i]) | floatToHalf(k[from + i + 1u]) << 16;
-            valueCache[(to + i) / 2u] = floatToHalf(v[from + i]) | floatToHalf(v[from + i + 1u]) << 16;
-        }
-    } else {
-        for (uint i = 0u; i < headDim; ++i) {
-            keyCache[to + i] = floatBitsToUint(k[from + i]);
-            valueCache[to + i] = floatBitsToUint(v[from + i]);
-        }
-    }
+    const uint to = cacheStart + (CACHE_FORMAT == Q8_0_CACHE ? from / 32u : from);
+    STORE_HEAD(k, from, keyCache, to)
+    STORE_HEAD(v, from, valueCache, to)
 }
 #define HEADS_PER_ROW (heads + kvHeads)
 #else

@@ -33,6 +33,14 @@ private:
         const auto [actual, expected] = m_backends->results(pair);
         return std::memcmp(actual.data(), expected.data(), actual.size() * sizeof(float)) == 0;
     }
+    // The first `size` bytes of a GPU tensor (a Q8_0 cache, which read() does not convert).
+    std::vector<std::uint8_t> gpuBytes(const compute::Tensor &tensor, std::size_t size)
+    {
+        m_backends->gpu.flush();
+        std::vector<std::uint8_t> bytes(size);
+        vulkan::download(m_backends->gpu.context(), vulkan::vulkanTensor(tensor).buffer(), std::as_writable_bytes(std::span(bytes)));
+        return bytes;
+    }
     // An F32 tensor of rows × cols random values in [low, high].
     TensorPair random(std::size_t rows, std::size_t cols, std::uint32_t seed, float low = -1.0f, float high = 1.0f)
     {
@@ -179,9 +187,10 @@ private Q_SLOTS:
         QVERIFY(error(b, 1.0) < 1e-6);
     }
 
-    // ropeAndStore's one dispatch (F16 and F32 caches) gives the four plain ops' results: queries and
-    // keys turned, keys and values in the cache rows from cacheRow on, the rows around them kept.
-    // Q8_0 caches take the plain ops, and so does a head of odd size.
+    // ropeAndStore's one dispatch gives the four plain ops' results: queries and keys turned, keys
+    // and values in the cache rows from cacheRow on (Q8_0 rounded as the CPU rounds it, byte for
+    // byte), the rows around them kept. Heads the dispatch cannot store take the plain ops: an odd
+    // size for F16, one Q8_0 block.
     void ropeAndStore_data()
     {
         QTest::addColumn<TensorType>("cacheType");
@@ -200,6 +209,7 @@ private Q_SLOTS:
             }
         }
         QTest::addRow("f16 odd head") << TensorType::F16 << 2 << 1 << 7 << 6 << false;
+        QTest::addRow("q8_0 head of one block") << TensorType::Q8_0 << 3 << 2 << 32 << 32 << true;
         QTest::addRow("f16 last row of the cache") << TensorType::F16 << 1 << 15 << 64 << 64 << true;
     }
 
@@ -234,8 +244,21 @@ private Q_SLOTS:
         }
         QVERIFY(identical(q));
         QVERIFY(identical(k));
-        if (cacheType == TensorType::Q8_0)
-            return; // the plain ops' copies, which copyRowsToQ8_0 checks byte for byte
+        if (cacheType == TensorType::Q8_0) {
+            const std::size_t rowBytes = kvCols / quant::kQK * sizeof(quant::BlockQ8_0);
+            using Written = std::pair<const TensorPair *, const TensorPair *>; // a cache, the batch rows it got
+            for (const auto &[cache, batch] : {Written{&kCache, &k}, Written{&vCache, &v}}) {
+                // The CPU's rounding of the filler, then of the batch's rows where they went.
+                std::vector<float> values(cacheRows * kvCols);
+                m_backends->cpu.read(*filler.cpu, 0, cacheRows, values.data());
+                m_backends->cpu.read(*batch->cpu, 0, std::size_t(rows), values.data() + std::size_t(cacheRow) * kvCols);
+                std::vector<std::uint8_t> expected(cacheRows * rowBytes);
+                for (std::size_t r = 0; r < cacheRows; ++r)
+                    compute::quantizeActivationsQ8_0(values.data() + r * kvCols, reinterpret_cast<quant::BlockQ8_0 *>(expected.data() + r * rowBytes), kvCols);
+                QVERIFY2(gpuBytes(*cache->gpu, expected.size()) == expected, cache == &kCache ? "key cache" : "value cache");
+            }
+            return;
+        }
         for (const TensorPair *cache : {&kCache, &vCache}) {
             TensorPair back = m_backends->create(TensorType::F32, cacheRows, kvCols);
             m_backends->cpu.copyRows(*cache->cpu, 0, *back.cpu, 0, cacheRows);
@@ -325,22 +348,16 @@ private Q_SLOTS:
                                                  reinterpret_cast<quant::BlockQ8_0 *>(expected.data() + (toRow + r) * rowBytes),
                                                  columns);
         };
-        const auto gpuBytes = [&](const TensorPair &tensor) {
-            m_backends->gpu.flush();
-            std::vector<std::uint8_t> bytes(rows * rowBytes);
-            vulkan::download(m_backends->gpu.context(), vulkan::vulkanTensor(*tensor.gpu).buffer(), std::as_writable_bytes(std::span(bytes)));
-            return bytes;
-        };
         std::vector<float> fillerValues(rows * columns);
         m_backends->cpu.read(*filler.cpu, 0, rows, fillerValues.data());
         write(filler, fillerValues, 0, 0, rows);
-        QVERIFY(gpuBytes(cache) == expected);
+        QVERIFY(gpuBytes(*cache.gpu, expected.size()) == expected);
         write(src, values, 1, 3, 4); // from an odd row
         write(src, values, 0, 8, 1); // the last row alone
         write(src, values, 5, 1, 1);
-        QVERIFY(gpuBytes(cache) == expected);
+        QVERIFY(gpuBytes(*cache.gpu, expected.size()) == expected);
         both(cache, 2, otherCache, 2, 6); // Q8_0 -> Q8_0
-        const std::vector<std::uint8_t> copied = gpuBytes(otherCache);
+        const std::vector<std::uint8_t> copied = gpuBytes(*otherCache.gpu, expected.size());
         QVERIFY(std::equal(copied.begin() + std::ptrdiff_t(2 * rowBytes), copied.begin() + std::ptrdiff_t(8 * rowBytes), expected.begin() + std::ptrdiff_t(2 * rowBytes)));
         QVERIFY(std::all_of(copied.begin(), copied.begin() + std::ptrdiff_t(2 * rowBytes), [](std::uint8_t byte) { return byte == 0; }));
     }

@@ -120,7 +120,8 @@ void forRowChunks(const VulkanContext &context, const Buffer &buffer, std::size_
 
 // Rows [firstRow, firstRow + count) of a tensor as one binding, for tensors larger than one
 // descriptor (KV caches): the binding starts at the aligned offset below the first row, and
-// `element` is where the first row starts inside it, counted in elements.
+// `element` is where the first row starts inside it, counted in elements; for Q8_0 in blocks, from
+// a pair of blocks (17 words, which the shaders write whole) at the binding's start.
 struct RowsBinding {
     BufferRange range;
     std::size_t element;
@@ -128,9 +129,14 @@ struct RowsBinding {
 
 RowsBinding rowsBinding(const VulkanTensor &tensor, std::size_t firstRow, std::size_t count)
 {
-    const std::size_t elementBytes = tensor.type() == TensorType::F16 ? 2 : 4;
     const std::size_t begin = firstRow * tensor.rowBytes();
     const std::size_t end = (begin + count * tensor.rowBytes() + 3) / 4 * 4;
+    if (tensor.type() == TensorType::Q8_0) {
+        const std::size_t step = std::lcm(2 * sizeof(quant::BlockQ8_0), bindingAlignment(tensor.buffer()));
+        const std::size_t offset = begin / step * step;
+        return {tensor.buffer().range(offset, end - offset), (begin - offset) / sizeof(quant::BlockQ8_0)};
+    }
+    const std::size_t elementBytes = tensor.type() == TensorType::F16 ? 2 : 4;
     const std::size_t offset = begin - begin % bindingAlignment(tensor.buffer());
     return {tensor.buffer().range(offset, end - offset), (begin - offset) / elementBytes};
 }
@@ -244,9 +250,9 @@ void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int3
     dispatch(turn, {vulkanTensor(x).whole(), ropeAngles(positions, params)}, push, groupsFor(groupCount(x.rows() * heads, kRopeGroup)));
 }
 
-// One dispatch of rope_store where the four plain ops take four: it turns q and k and writes k and v
-// into F16 or F32 caches. Q8_0 caches (whose 34-byte blocks a head's invocation cannot write
-// alone) and heads of an odd size take the plain ops.
+// One dispatch of rope_store where the plain ops take four: it turns q and k and writes k and v into
+// the caches. Heads whose cache rows a head's invocation cannot write alone (odd sizes for F16, not
+// whole pairs of Q8_0 blocks) take the plain ops.
 void VulkanBackend::ropeAndStore(Tensor &q,
                                  Tensor &k,
                                  const Tensor &v,
@@ -259,8 +265,10 @@ void VulkanBackend::ropeAndStore(Tensor &q,
                                  std::size_t cacheRow)
 {
     const TensorType cacheType = kCache.type();
-    const bool fused = (cacheType == TensorType::F16 || cacheType == TensorType::F32) && vCache.type() == cacheType && heads > 0 &&
-                       q.cols() % heads == 0 && q.cols() / heads % 2 == 0;
+    const std::size_t headDim = heads > 0 && q.cols() % heads == 0 ? q.cols() / heads : 0;
+    const std::size_t headMultiple = cacheType == TensorType::Q8_0 ? 2 * quant::kQK : cacheType == TensorType::F16 ? 2 : 1;
+    const bool cache = cacheType == TensorType::F32 || cacheType == TensorType::F16 || cacheType == TensorType::Q8_0;
+    const bool fused = cache && vCache.type() == cacheType && headDim > 0 && headDim % headMultiple == 0;
     if (!fused) {
         ComputeBackend::ropeAndStore(q, k, v, heads, kvHeads, positions, params, kCache, vCache, cacheRow);
         return;
@@ -268,7 +276,6 @@ void VulkanBackend::ropeAndStore(Tensor &q,
     requireF32(q, "ropeAndStore");
     requireF32(k, "ropeAndStore");
     requireF32(v, "ropeAndStore");
-    const std::size_t headDim = q.cols() / heads;
     const std::size_t rows = q.rows();
     require(positions.size() == rows && k.rows() == rows && v.rows() == rows && params.dims <= headDim, "ropeAndStore");
     require(k.cols() == kvHeads * headDim && v.cols() == k.cols() && kCache.cols() == k.cols() && vCache.cols() == k.cols(), "ropeAndStore");
@@ -277,7 +284,8 @@ void VulkanBackend::ropeAndStore(Tensor &q,
         return;
     const RowsBinding keys = rowsBinding(vulkanTensor(kCache), cacheRow, rows);
     const RowsBinding values = rowsBinding(vulkanTensor(vCache), cacheRow, rows);
-    // The caches are alike, so their rows start alike in their bindings: at whole words for F16.
+    // The caches are alike, so their rows start alike in their bindings: at whole words for F16, at
+    // whole pairs of blocks for Q8_0.
     require(keys.element == values.element && (cacheType == TensorType::F32 || keys.element % 2 == 0), "ropeAndStore");
     const RopePush push{
         .rows = u32(rows),
@@ -288,8 +296,9 @@ void VulkanBackend::ropeAndStore(Tensor &q,
         .kvHeads = u32(kvHeads),
         .cacheStart = u32(keys.element),
     };
-    const std::uint32_t half = cacheType == TensorType::F16 ? 1 : 0;
-    dispatch(pipeline("rope_store", {{1, half}}),
+    // rope.comp's CACHE_FORMAT.
+    const std::uint32_t format = cacheType == TensorType::Q8_0 ? 2 : cacheType == TensorType::F16 ? 1 : 0;
+    dispatch(pipeline("rope_store", {{1, format}}),
              {vulkanTensor(q).whole(), ropeAngles(positions, params), vulkanTensor(k).whole(), vulkanTensor(v).whole(), keys.range, values.range},
              push,
              groupsFor(groupCount(rows * (heads + kvHeads), kRopeGroup)));
@@ -346,22 +355,15 @@ void VulkanBackend::copyRows(const Tensor &src, std::size_t srcRow, Tensor &dst,
         return;
     }
     const RowsBinding from = rowsBinding(source, srcRow, count);
+    const RowsBinding to = rowsBinding(target, dstRow, count);
     if (toQ8) {
-        // The binding starts at a pair of blocks (17 words, which one invocation owns) on an aligned offset.
-        const std::size_t blocksPerRow = dst.cols() / quant::kQK;
-        const std::size_t firstBlock = dstRow * blocksPerRow;
-        const std::size_t blocks = count * blocksPerRow;
-        const std::size_t pairBytes = 2 * sizeof(quant::BlockQ8_0);
-        const std::size_t step = std::lcm(pairBytes, bindingAlignment(target.buffer()));
-        const std::size_t offset = firstBlock * sizeof(quant::BlockQ8_0) / step * step;
-        const std::size_t end = ((firstBlock + blocks) * sizeof(quant::BlockQ8_0) + 3) / 4 * 4;
-        const std::size_t targetBlock = firstBlock - offset / sizeof(quant::BlockQ8_0);
-        const std::size_t pairs = (targetBlock + blocks + 1) / 2 - targetBlock / 2;
-        const CopyRowsPush push{u32(blocks), u32(from.element), u32(targetBlock)};
-        dispatch(pipeline("copy_rows_to_q8_0"), {from.range, target.buffer().range(offset, end - offset)}, push, groupsFor(groupCount(pairs, kElementGroup)));
+        // One invocation per pair of blocks.
+        const std::size_t blocks = count * (dst.cols() / quant::kQK);
+        const std::size_t pairs = (to.element + blocks + 1) / 2 - to.element / 2;
+        const CopyRowsPush push{u32(blocks), u32(from.element), u32(to.element)};
+        dispatch(pipeline("copy_rows_to_q8_0"), {from.range, to.range}, push, groupsFor(groupCount(pairs, kElementGroup)));
         return;
     }
-    const RowsBinding to = rowsBinding(target, dstRow, count);
     const std::size_t elements = count * src.cols();
     const CopyRowsPush push{u32(elements), u32(from.element), u32(to.element)};
     if (dst.type() == TensorType::F16) {

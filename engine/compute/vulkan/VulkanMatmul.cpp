@@ -167,7 +167,6 @@ std::string formatSuffix(TensorType type)
     }
 }
 
-
 std::uint32_t u32(std::size_t value)
 {
     return static_cast<std::uint32_t>(value);

@@ -163,7 +163,8 @@ void Transformer::attend(std::size_t index, std::span<const std::int32_t> positi
     m_attention->record(index, start, positions.size(), values, keys);
 }
 
-// Query, key and value of the normalized stream, from one fused matrix or three, plus biases.
+// Query, key and value of the stream through attn_norm (which the products fuse), from one fused
+// matrix or three, plus biases.
 void Transformer::projectQkv(const LayerWeights &layer)
 {
     Scratch &s = m_scratch;

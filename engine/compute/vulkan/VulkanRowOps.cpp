@@ -176,13 +176,14 @@ void VulkanBackend::normalizeRows(const compute::NormedInput &input, Tensor *acc
     normed.whole();
     const BufferRange gainRange = vulkanTensor(*input.gain).whole();
     const NormPush push{u32(x.cols()), input.eps};
+    const ComputePipeline &norm = pipeline(accumulator ? "rms_norm_accumulate" : "rms_norm");
     forRowChunks(m_context, source.buffer(), x.rows(), source.rowBytes(), [&](std::size_t offset, std::size_t bytes, std::uint32_t rows) {
         const BufferRange from = source.buffer().range(offset, bytes);
         const BufferRange to = normed.buffer().range(offset, bytes);
         if (accumulator)
-            dispatch(pipeline("rms_norm_accumulate"), {from, gainRange, to, vulkanTensor(*accumulator).buffer().range(offset, bytes)}, push, {rows, 1, 1});
+            dispatch(norm, {from, gainRange, to, vulkanTensor(*accumulator).buffer().range(offset, bytes)}, push, {rows, 1, 1});
         else
-            dispatch(pipeline("rms_norm"), {from, gainRange, to}, push, {rows, 1, 1});
+            dispatch(norm, {from, gainRange, to}, push, {rows, 1, 1});
     });
 }
 
@@ -267,8 +268,8 @@ void VulkanBackend::ropeAndStore(Tensor &q,
     const TensorType cacheType = kCache.type();
     const std::size_t headDim = heads > 0 && q.cols() % heads == 0 ? q.cols() / heads : 0;
     const std::size_t headMultiple = cacheType == TensorType::Q8_0 ? 2 * quant::kQK : cacheType == TensorType::F16 ? 2 : 1;
-    const bool cache = cacheType == TensorType::F32 || cacheType == TensorType::F16 || cacheType == TensorType::Q8_0;
-    const bool fused = cache && vCache.type() == cacheType && headDim > 0 && headDim % headMultiple == 0;
+    const bool cacheFormat = cacheType == TensorType::F32 || cacheType == TensorType::F16 || cacheType == TensorType::Q8_0;
+    const bool fused = cacheFormat && vCache.type() == cacheType && headDim > 0 && headDim % headMultiple == 0;
     if (!fused) {
         ComputeBackend::ropeAndStore(q, k, v, heads, kvHeads, positions, params, kCache, vCache, cacheRow);
         return;

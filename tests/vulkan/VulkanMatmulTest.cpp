@@ -236,7 +236,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("tokens");
         QTest::addColumn<TensorType>("first");
         for (const int tokens : {1, 7})
-            for (const TensorType type : {TensorType::Q4_1, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q2_K, TensorType::F32, TensorType::F16, TensorType::BF16})
+            for (const TensorType type :
+                 {TensorType::Q4_1, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q2_K, TensorType::F32, TensorType::F16, TensorType::BF16})
                 QTest::addRow("%s %s", tokens == 1 ? "decode" : "prefill", std::string(gguf::tensorTypeName(type)).c_str()) << tokens << type;
     }
 
@@ -259,7 +260,8 @@ private Q_SLOTS:
         const auto check = [&](const TensorPair &out, const char *what, bool bitExact, double tolerance = 1e-4) {
             const auto [actual, expected] = m_pair->results(out);
             if (exact && bitExact)
-                QVERIFY2(differingBits(actual, expected) == 0, qPrintable(QStringLiteral("%1: %2 outputs differ").arg(QLatin1String(what)).arg(differingBits(actual, expected))));
+                QVERIFY2(differingBits(actual, expected) == 0,
+                         qPrintable(QStringLiteral("%1: %2 outputs differ").arg(QLatin1String(what)).arg(differingBits(actual, expected))));
             else
                 QVERIFY2(maxRelativeError(actual, expected, 1.0) < tolerance,
                          qPrintable(QStringLiteral("%1: error %2").arg(QLatin1String(what)).arg(maxRelativeError(actual, expected, 1.0))));

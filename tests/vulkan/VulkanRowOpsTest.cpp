@@ -233,7 +233,8 @@ private Q_SLOTS:
         std::vector<std::int32_t> positions(rows);
         std::iota(positions.begin(), positions.end(), 1000 + cacheRow);
         const compute::RopeParams params{.dims = std::size_t(dims), .neox = neox};
-        for (compute::ComputeBackend *backend : {static_cast<compute::ComputeBackend *>(&m_backends->cpu), static_cast<compute::ComputeBackend *>(&m_backends->gpu)}) {
+        for (compute::ComputeBackend *backend :
+             {static_cast<compute::ComputeBackend *>(&m_backends->cpu), static_cast<compute::ComputeBackend *>(&m_backends->gpu)}) {
             const bool gpu = backend == &m_backends->gpu;
             const auto of = [gpu](const TensorPair &pair) -> compute::Tensor & {
                 return gpu ? *pair.gpu : *pair.cpu;
@@ -358,8 +359,12 @@ private Q_SLOTS:
         QVERIFY(gpuBytes(*cache.gpu, expected.size()) == expected);
         both(cache, 2, otherCache, 2, 6); // Q8_0 -> Q8_0
         const std::vector<std::uint8_t> copied = gpuBytes(*otherCache.gpu, expected.size());
-        QVERIFY(std::equal(copied.begin() + std::ptrdiff_t(2 * rowBytes), copied.begin() + std::ptrdiff_t(8 * rowBytes), expected.begin() + std::ptrdiff_t(2 * rowBytes)));
-        QVERIFY(std::all_of(copied.begin(), copied.begin() + std::ptrdiff_t(2 * rowBytes), [](std::uint8_t byte) { return byte == 0; }));
+        QVERIFY(std::equal(copied.begin() + std::ptrdiff_t(2 * rowBytes),
+                           copied.begin() + std::ptrdiff_t(8 * rowBytes),
+                           expected.begin() + std::ptrdiff_t(2 * rowBytes)));
+        QVERIFY(std::all_of(copied.begin(), copied.begin() + std::ptrdiff_t(2 * rowBytes), [](std::uint8_t byte) {
+            return byte == 0;
+        }));
     }
 
     void sliceColumns_data()

@@ -162,8 +162,7 @@ void VulkanBackend::normalizeRows(const compute::NormedInput &input, Tensor *acc
     requireF32(x, "rmsNorm");
     requireF32(*input.gain, "rmsNorm");
     requireF32(*input.normed, "rmsNorm");
-    require(input.gain->rows() == 1 && input.gain->cols() == x.cols() && input.normed->rows() == x.rows() && input.normed->cols() == x.cols(),
-            "rmsNorm");
+    require(input.gain->rows() == 1 && input.gain->cols() == x.cols() && input.normed->rows() == x.rows() && input.normed->cols() == x.cols(), "rmsNorm");
     if (accumulator) {
         requireF32(*accumulator, "addNormalized");
         require(accumulator->rows() == x.rows() && accumulator->cols() == x.cols(), "addNormalized");

@@ -6,8 +6,9 @@
 #extension GL_EXT_control_flow_attributes : require
 
 // Units per chunk: whole blocks, and for the small blocks several of them, so that the texel a
-// chunk shares with the next is a small part of its loads.
-#if BLOCK_ELEMENTS == 1
+// chunk shares with the next is a small part of its loads (unless the includer chose).
+#ifdef CHUNK_UNITS
+#elif BLOCK_ELEMENTS == 1
 #define CHUNK_UNITS 4
 #elif BLOCK_ELEMENTS == 32
 #define CHUNK_UNITS 16

@@ -1,13 +1,14 @@
 // How the matmul shaders read x (binding 1). For the quantized and half weight types, x is not the
 // F32 input itself but its rounding by quantize_input.comp (what the CPU backend multiplies with):
-// row t starts at t * xStride; for the formats with a minimum (FORMAT_BLOCK_MINIMUM: Q4_1, Q5_1) the
-// row's floats are followed by each block's sum s, and the weight's minimum m is taken per block as
-// m * s like the CPU does (s is rounded to a half, so it differs from the sum of the rounded x values).
-// INPUT_TEXELS (matmul_rows.comp, CPU drivers): x is read as rgba32ui texels, four floats per load,
-// since lavapipe loads a storage buffer one scalar per lane even where all lanes read the same
-// address; rows then start at whole texels (xStride is a multiple of 4, VulkanMatmul.cpp).
-// INPUT_INTEGERS (matmul_rows.comp's lane sums): a row's floats are the integer quants of x, followed
-// (Q8_K) by the sums of each 16, then each block's scale d, then (Q8_1) the sums s (quantize_input.comp).
+// row t starts at t * xStride.
+// INPUT_TEXELS (matmul_rows.comp, CPU drivers; matmul_ordered.comp): x is read as rgba32ui texels,
+// four floats per load, since lavapipe loads a storage buffer one scalar per lane even where all
+// lanes read the same address; rows then start at whole texels (xStride is a multiple of 4,
+// VulkanMatmul.cpp).
+// INPUT_INTEGERS (the lane sums, matmul_lanes.glsl): a row's floats are the integer quants of x,
+// followed (Q8_K) by the sums of each 16, then each block's scale d, then (Q8_1, for the formats with
+// a minimum) each block's sum s, by which the weight's minimum m is multiplied as the CPU does (s is
+// rounded to a half, so it differs from the sum of the rounded x values).
 
 #ifdef INPUT_TEXELS
 layout(set = 0, binding = 1, rgba32ui) uniform restrict readonly uimageBuffer inputTexels;
@@ -31,12 +32,6 @@ float inputAt(uint index)
 }
 #endif
 
-#ifdef FORMAT_BLOCK_MINIMUM
-#define dequantizeProducts dequantizeUnitWithoutMinimum
-#else
-#define dequantizeProducts dequantizeUnit
-#endif
-
 #ifdef INPUT_INTEGERS
 #if BLOCK_ELEMENTS == 256
 // Q8_K: the sums of each 16 quants come first, 16 per block: texel i (0 .. 3) of block `block`'s.
@@ -53,13 +48,10 @@ float inputScale(uint xRow, uint block)
 {
     return inputAt(xRow + SCALES_AT + block);
 }
-#define BLOCK_SUMS_AT (SCALES_AT + columns / BLOCK_ELEMENTS)
-#else
-#define BLOCK_SUMS_AT columns
-#endif
 
 // The block sum s of block `block` of the x row starting at xRow (FORMAT_BLOCK_MINIMUM only).
 float inputBlockSum(uint xRow, uint block)
 {
-    return inputAt(xRow + BLOCK_SUMS_AT + block);
+    return inputAt(xRow + SCALES_AT + columns / BLOCK_ELEMENTS + block);
 }
+#endif

@@ -1,5 +1,5 @@
-// matmul_rows.comp's sums for the K-quants (FORMAT_K_LANES), in the order of the CPU backend's
-// (compute/cpu/KQuantFormats.h, after ggml's AVX2 kernels): x comes as Q8_K's integer quants and one
+// The lane sums' terms for the K-quants (FORMAT_K_LANES; matmul_lanes.glsl), in the order of the CPU
+// backend's (compute/cpu/KQuantFormats.h, after ggml's AVX2 kernels): x comes as Q8_K's integer quants and one
 // float scale yd per 256-element block, the weight as integers scale * q per element plus d (and
 // dmin and the sub-blocks' integer mins, FORMAT_SUB_BLOCK_MINIMUMS). A chunk is one block.
 // - FORMAT_K_LANES 1 (Q3_K, Q5_K, Q6_K): lane l takes the elements e with e % 32 in [4l, 4l + 4),
@@ -13,6 +13,7 @@
 //   matrices (sumOrder 0) take lanes by position (elements ≡ l mod 8: even texels' components for
 //   lanes 0-3, odd ones' for 4-7) and the minimums into sum 8, all added in order at the end.
 
+// Hands the terms of the block at unit firstUnit of the row at byte rowStart to takeTerms.
 void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
 {
     loadChunk(rowStart + firstUnit / 32u * BLOCK_BYTES);
@@ -35,7 +36,6 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
     [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
         const uint token = firstToken + min(tileToken + t, tokens - 1u);
         const uint xRow = token * xStride;
-        const uint base = t * LANE_SUMS;
         const float yd = inputScale(xRow, index);
         // One pass over x's texels: the integer products by lane (or, for Q4_K, by position or by
         // pair of sub-blocks). These float sums stay below 2^24 (Q6_K's at most 16 products, Q4_K's
@@ -75,49 +75,79 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
             minimumParts[s] = mins[s] * (xSums[2u * s] + xSums[2u * s + 1u]);
         const float minimumSum = ((minimumParts[0] + minimumParts[1]) + (minimumParts[2] + minimumParts[3])) + ((minimumParts[4] + minimumParts[5]) + (minimumParts[6] + minimumParts[7]));
 #endif
+        BlockTerms terms;
 #if FORMAT_K_LANES == 1
-        const float scale = yd * d;
+        terms.scale = yd * d;
         [[unroll]] for (uint l = 0u; l < 8u; ++l) {
             int lane = int(lanes[l]) + int(lanes[l + 8u]);
 #ifdef FORMAT_LANE_OFFSETS
             // Q6_K's quants are unsigned: 32 · Σ scale · x over the lane's 32 elements comes off.
             lane -= 32 * (int(offsetScales[2u * l]) * int(xSums[2u * l]) + int(offsetScales[2u * l + 1u]) * int(xSums[2u * l + 1u]));
 #endif
-            sums[base + l] = laneFma(scale, float(lane), sums[base + l]);
+            terms.lanes[l] = float(lane);
         }
 #ifdef FORMAT_SUB_BLOCK_MINIMUMS
-        sums[base + 8u] = laneFma(minimumSum, -(yd * dmin), sums[base + 8u]);
+        terms.minimum = minimumSum;
+        terms.minimumScale = -(yd * dmin);
+#else
+        terms.minimum = 0.0;
+        terms.minimumScale = 0.0;
 #endif
 #else
-        const float scale = d * yd;
-        const float minimumScale = dmin * yd;
+        terms.scale = d * yd;
+        terms.minimum = minimumSum;
+        terms.minimumScale = dmin * yd;
         if (sumOrder == 0u) {
-            // ggml's reference: rounded products, rounded sums (no fused multiply-add).
             [[unroll]] for (uint l = 0u; l < 4u; ++l) {
-                precise const float evenProduct = scale * even[l];
-                precise const float oddProduct = scale * odd[l];
-                sums[base + l] = add(sums[base + l], fence(evenProduct));
-                sums[base + 4u + l] = add(sums[base + 4u + l], fence(oddProduct));
+                terms.lanes[l] = even[l];
+                terms.lanes[4u + l] = odd[l];
             }
-            precise const float minimumProduct = minimumScale * minimumSum;
-            sums[base + 8u] = add(sums[base + 8u], -fence(minimumProduct));
         } else {
-            int pairMinimums[4];
-            [[unroll]] for (uint p = 0u; p < 4u; ++p)
-                pairMinimums[p] = int(minimumParts[2u * p]) + int(minimumParts[2u * p + 1u]);
-            if (token < pairedTokens) {
-                [[unroll]] for (uint p = 0u; p < 4u; ++p) {
-                    sums[base] = laneFma(pairs[p], scale, sums[base]);
-                    sums[base + 1u] = laneFma(float(pairMinimums[p]), minimumScale, sums[base + 1u]);
-                }
-            } else {
-                const int products = (int(pairs[0]) + int(pairs[1])) + (int(pairs[2]) + int(pairs[3]));
-                sums[base] = laneFma(float(products), scale, sums[base]);
-                sums[base + 1u] = laneFma(float((pairMinimums[0] + pairMinimums[1]) + (pairMinimums[2] + pairMinimums[3])), minimumScale, sums[base + 1u]);
+            // The pairs' integer sums, then those of their minimums.
+            [[unroll]] for (uint p = 0u; p < 4u; ++p) {
+                terms.lanes[p] = pairs[p];
+                terms.lanes[4u + p] = float(int(minimumParts[2u * p]) + int(minimumParts[2u * p + 1u]));
             }
         }
 #endif
+        takeTerms(t, token, 0u, terms);
     }
+}
+
+// Sum l of a token (8: the minimums') after the block of `terms`.
+float addTerms(uint l, float sum, BlockTerms terms, uint token)
+{
+    // One return only: glslc's optimizer (shaderc 2023.2) crashes on the unrolled early returns.
+#if FORMAT_K_LANES == 1
+    if (l < 8u)
+        sum = laneFma(terms.scale, terms.lanes[l], sum);
+#ifdef FORMAT_SUB_BLOCK_MINIMUMS
+    else
+        sum = laneFma(terms.minimum, terms.minimumScale, sum);
+#endif
+#else
+    if (sumOrder == 0u) {
+        // ggml's reference: rounded products, rounded sums (no fused multiply-add).
+        if (l == 8u) {
+            precise const float minimumProduct = terms.minimumScale * terms.minimum;
+            sum = add(sum, -fence(minimumProduct));
+        } else {
+            precise const float product = terms.scale * terms.lanes[l];
+            sum = add(sum, fence(product));
+        }
+    } else if (l < 2u) {
+        // Sum 0 takes the products, sum 1 the minimums.
+        const float factor = l == 0u ? terms.scale : terms.minimumScale;
+        if (token < pairedTokens) {
+            [[unroll]] for (uint p = 0u; p < 4u; ++p)
+                sum = laneFma(terms.lanes[4u * l + p], factor, sum);
+        } else {
+            const int whole = (int(terms.lanes[4u * l]) + int(terms.lanes[4u * l + 1u])) + (int(terms.lanes[4u * l + 2u]) + int(terms.lanes[4u * l + 3u]));
+            sum = laneFma(float(whole), factor, sum);
+        }
+    }
+#endif
+    return sum;
 }
 
 float total(uint t)

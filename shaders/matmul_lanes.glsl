@@ -1,19 +1,34 @@
-// How matmul_rows.comp adds up a row's products for the formats with lane sums: in the CPU backend's
-// order, so that both round alike. For the K-quants (FORMAT_K_LANES) see matmul_k_lanes.glsl. For
-// the legacy formats (FORMAT_LANE_SUMS; compute/cpu/LegacyFormats.h, after ggml's AVX2 kernels and
-// llamafile's tinyBLAS): per block, lane l's integer sum over elements 4l .. 4l + 3
-// times the product of the two blocks' scales goes into float sum l by a fused multiply-add; the
-// lanes are added at the end as sumLanes (ggml_float.glsl) does, then the minimums' sum of
-// products m * s (FORMAT_BLOCK_MINIMUM), which is kept apart. With sumOrder 1 (llama.cpp's repacked
-// Q4_0) each block's whole integer sum goes into one float sum instead.
+// How the matmul shaders with lane sums (matmul_rows.comp, matmul_ordered.comp) add up a row's
+// products: in the CPU backend's order, so that both round alike. For the K-quants (FORMAT_K_LANES)
+// see matmul_k_lanes.glsl. For the legacy formats (FORMAT_LANE_SUMS; compute/cpu/LegacyFormats.h,
+// after ggml's AVX2 kernels and llamafile's tinyBLAS): per block, lane l's integer sum over elements
+// 4l .. 4l + 3 times the product of the two blocks' scales goes into float sum l by a fused
+// multiply-add; the lanes are added at the end as sumLanes (ggml_float.glsl) does, then the
+// minimums' sum of products m * s (FORMAT_BLOCK_MINIMUM), which is kept apart. With sumOrder 1
+// (llama.cpp's repacked Q4_0) each block's whole integer sum goes into one float sum instead.
 // Every step but the fused one is exact: the integer quants' products and sums stay below 2^24, and
 // products of two halves fit a float. The fused multiply-add runs in double, where the product is
 // exact, then rounds to float: the same float as a single rounding except when the double lands on
 // a tie between two floats without being one, about one rounding in 2^29. Lavapipe's float fma()
-// is not fused; CPU drivers without float64 (NO_FLOAT64) take ggml_float.glsl's exact emulation.
+// is not fused; devices without float64 (NO_FLOAT64) take ggml_float.glsl's exact emulation.
+//
+// Only the additions into the sums must come in block order. So a block's part is computed apart
+// (BlockTerms: its integer sums and the factors they are added with), in any invocation, and
+// multiplyChunk hands it to the includer's takeTerms, which adds it at once (matmul_rows) or keeps
+// it for a pass in block order (matmul_ordered); addTerms adds it to one sum.
 
-// The includer keeps the invocation's float sums[], LANE_SUMS per token, and reads x as integer
+// The includer keeps float sums[], LANE_SUMS (9) per token, for total(), and reads x as integer
 // quants (INPUT_INTEGERS, matmul_input.glsl).
+
+struct BlockTerms {
+    float lanes[8]; // integer sums (or, for Q4_K, products; matmul_k_lanes.glsl)
+    float scale; // the lanes' factor
+    float minimum; // legacy: the rounded product m * s; K-quants: the minimums' integer sum
+    float minimumScale; // K-quants: the factor of minimum
+};
+
+// Token t of the invocation's tile (absolute index `token`), block `block` of the chunk.
+void takeTerms(uint t, uint token, uint block, BlockTerms terms);
 
 float laneFma(float a, float b, float c)
 {
@@ -36,16 +51,21 @@ float lanesTotal(uint base, const bool withSeparate)
 }
 
 #ifdef FORMAT_LANE_SUMS
-// Adds one block's lane sums, times scale, to the token's sums at `base`.
-void addBlockLanes(uint base, float scale, const float lanes[8])
+// Sum l of a token (8: the minimums') after the block of `terms`.
+float addTerms(uint l, float sum, BlockTerms terms, uint token)
 {
-    if (sumOrder == 0u) {
-        [[unroll]] for (uint l = 0u; l < 8u; ++l)
-            sums[base + l] = laneFma(scale, lanes[l], sums[base + l]);
-    } else {
-        const float whole = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-        sums[base] = laneFma(scale, whole, sums[base]);
+    // One return only: glslc's optimizer (shaderc 2023.2) crashes on the unrolled early returns.
+    if (l == 8u) {
+#ifdef FORMAT_BLOCK_MINIMUM
+        sum = add(sum, terms.minimum);
+#endif
+    } else if (sumOrder == 0u) {
+        sum = laneFma(terms.scale, terms.lanes[l], sum);
+    } else if (l == 0u) {
+        const float whole = ((terms.lanes[0] + terms.lanes[1]) + (terms.lanes[2] + terms.lanes[3])) + ((terms.lanes[4] + terms.lanes[5]) + (terms.lanes[6] + terms.lanes[7]));
+        sum = laneFma(terms.scale, whole, sum);
     }
+    return sum;
 }
 
 float laneTotal(uint base)
@@ -59,9 +79,8 @@ float laneTotal(uint base)
 #endif
 }
 
-// Adds the lane sums of the chunk starting at unit firstUnit of the row at byte rowStart to sums.
-// `whole`: the chunk lies within the row; otherwise its blocks past the row's
-// end are left out.
+// Hands the terms of the chunk starting at unit firstUnit of the row at byte rowStart to takeTerms.
+// `whole`: the chunk lies within the row; otherwise its blocks past the row's end are left out.
 void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
 {
     loadChunk(rowStart + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
@@ -80,18 +99,23 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
 #endif
     }
     [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
-        const uint xRow = (firstToken + min(tileToken + t, tokens - 1u)) * xStride;
-        const uint base = t * LANE_SUMS;
+        const uint token = firstToken + min(tileToken + t, tokens - 1u);
+        const uint xRow = token * xStride;
         [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
             const uint index = firstUnit * 8u / BLOCK_ELEMENTS + block;
             if (whole || index < columns / BLOCK_ELEMENTS) {
-                float lanes[8];
+                BlockTerms terms;
                 [[unroll]] for (uint l = 0u; l < 8u; ++l)
-                    lanes[l] = dot(q[8u * block + l], inputTexel((xRow + BLOCK_ELEMENTS * index + 4u * l) / 4u));
-                addBlockLanes(base, scales[block] * inputScale(xRow, index), lanes);
+                    terms.lanes[l] = dot(q[8u * block + l], inputTexel((xRow + BLOCK_ELEMENTS * index + 4u * l) / 4u));
+                terms.scale = scales[block] * inputScale(xRow, index);
 #ifdef FORMAT_BLOCK_MINIMUM
-                sums[base + 8u] = add(sums[base + 8u], minimums[block] * inputBlockSum(xRow, index));
+                precise const float minimum = minimums[block] * inputBlockSum(xRow, index);
+                terms.minimum = minimum;
+#else
+                terms.minimum = 0.0;
 #endif
+                terms.minimumScale = 0.0;
+                takeTerms(t, token, block, terms);
             }
         }
     }

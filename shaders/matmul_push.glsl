@@ -10,6 +10,6 @@ layout(push_constant) uniform Parameters {
     uint firstToken;
     uint outColumns; // floats per output row
     uint xStride; // floats per x row (matmul_input.glsl)
-    uint sumOrder; // matmul_lanes.glsl (matmul_rows.comp only)
-    uint pairedTokens; // matmul_k_lanes.glsl (matmul_rows.comp only)
+    uint sumOrder; // matmul_lanes.glsl (matmul_rows.comp and matmul_ordered.comp only)
+    uint pairedTokens; // matmul_k_lanes.glsl (matmul_rows.comp and matmul_ordered.comp only)
 };

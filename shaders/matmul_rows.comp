@@ -40,6 +40,13 @@ float sums[SUMS];
 #define FENCE_ZERO (columns >> 31)
 #include "ggml_float.glsl"
 #include "matmul_lanes.glsl"
+
+// Each block's terms are added as they come: an invocation walks its row in order.
+void takeTerms(uint t, uint token, uint block, BlockTerms terms)
+{
+    [[unroll]] for (uint l = 0u; l < LANE_SUMS; ++l)
+        sums[t * LANE_SUMS + l] = addTerms(l, sums[t * LANE_SUMS + l], terms, token);
+}
 #endif
 #include "matmul_output.glsl"
 
@@ -54,7 +61,7 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
     [[unroll]] for (uint unit = 0u; unit < CHUNK_UNITS; ++unit) {
         const uint element = 8u * (firstUnit + unit);
         if (whole || element + 8u <= columns) {
-            dequantizeProducts(0u, unit, w[2u * unit], w[2u * unit + 1u]);
+            dequantizeUnit(0u, unit, w[2u * unit], w[2u * unit + 1u]);
         } else {
             w[2u * unit] = vec4(0.0);
             w[2u * unit + 1u] = vec4(0.0);

@@ -1,10 +1,11 @@
 #version 450
 #extension GL_EXT_control_flow_attributes : require
 
-// Prefill matmul (many x rows): a workgroup computes a tile of TILE weight rows (output columns) ×
-// TILE tokens, stepping along the rows 32 elements at a time. Each step dequantizes the weight tile
-// once into shared memory and stages the x tile beside it, and every invocation then accumulates a
-// 4 × 4 block of outputs from there, so each dequantized weight is used for TILE tokens.
+// Prefill matmul on GPUs (many x rows) for the float types and Q2_K: a workgroup computes a tile of
+// TILE weight rows (output columns) × TILE tokens, stepping along the rows 32 elements at a time.
+// Each step dequantizes the weight tile once into shared memory and stages the x tile beside it, and
+// every invocation then accumulates a 4 × 4 block of outputs from there, so each dequantized weight
+// is used for TILE tokens.
 
 #define TILE 32u
 #define STEP 32u
@@ -52,7 +53,7 @@ void main()
                 high = vec4(values[4], values[5], values[6], values[7]);
             } else
 #endif
-                dequantizeProducts(rowStart, unit, low, high);
+                dequantizeUnit(rowStart, unit, low, high);
             const uint k = 8u * part;
             for (uint i = 0u; i < 4u; ++i) {
                 weightTile[(k + i) * (TILE / 4u) + row / 4u][row % 4u] = low[i];
@@ -80,19 +81,6 @@ void main()
             sums[2] += w * t.z;
             sums[3] += w * t.w;
         }
-#ifdef FORMAT_BLOCK_MINIMUM
-#if BLOCK_ELEMENTS != 32
-#error "the minimum is taken once per step"
-#endif
-        // The step is exactly one block (STEP == BLOCK_ELEMENTS): its minimums times x's block sums.
-        vec4 minimums, blockSums;
-        for (uint i = 0u; i < 4u; ++i) {
-            minimums[i] = blockMinimum(min(tileRow + 4u * rowGroup + i, weightRows - 1u) * rowBytes, k0 / STEP);
-            blockSums[i] = inputBlockSum((firstToken + min(tileToken + 4u * tokenGroup + i, tokens - 1u)) * xStride, k0 / STEP);
-        }
-        for (uint j = 0u; j < 4u; ++j)
-            sums[j] += minimums * blockSums[j];
-#endif
         barrier();
     }
 

@@ -1,10 +1,10 @@
 #version 450
 #extension GL_EXT_control_flow_attributes : require
 
-// Decode matmul (few x rows): memory-bound, so each weight byte is read once per token and the
-// work is spread over all invocations. A workgroup computes ROWS consecutive output columns of one
-// token (gl_WorkGroupID.z); its invocations stride over the row in units of 8 elements, reusing each
-// x unit for all ROWS weight rows, then sum across the workgroup.
+// Decode matmul on GPUs (few x rows) for the float types and Q2_K: memory-bound, so each weight byte
+// is read once per token and the work is spread over all invocations. A workgroup computes ROWS
+// consecutive output columns of one token (gl_WorkGroupID.z); its invocations stride over the row in
+// units of 8 elements, reusing each x unit for all ROWS weight rows, then sum across the workgroup.
 
 layout(local_size_x_id = 0, local_size_x = 32) in;
 layout(constant_id = 1) const uint ROWS = 2;
@@ -40,12 +40,8 @@ void main()
         const vec4 xHigh = vec4(x[at + 4u], x[at + 5u], x[at + 6u], x[at + 7u]);
         for (uint r = 0u; r < ROWS; ++r) {
             vec4 low, high;
-            dequantizeProducts(rows[r], unit, low, high);
+            dequantizeUnit(rows[r], unit, low, high);
             sums[r] += dot(low, xLow) + dot(high, xHigh);
-#ifdef FORMAT_BLOCK_MINIMUM
-            if (unit % (BLOCK_ELEMENTS / 8u) == 0u)
-                sums[r] += blockMinimum(rows[r], unit / (BLOCK_ELEMENTS / 8u)) * inputBlockSum(xBase, unit / (BLOCK_ELEMENTS / 8u));
-#endif
         }
     }
 #ifdef FORMAT_ANY_LENGTH

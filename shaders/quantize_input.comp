@@ -3,16 +3,15 @@
 
 // Rounds matmul input rows the way the CPU backend converts them for the weight type (ggml's
 // vec_dot_type; compute/cpu/ActivationQuant.cpp and VecDot.cpp), so that the GPU multiplies the same
-// values: Q8_0 blocks of 32 (the default), Q8_1 (INPUT_Q8_1: Q8_0 plus each block's s = d * Σ q as
-// a half, for the weight formats with a minimum), Q8_K blocks of 256 (INPUT_Q8_K), F16 or BF16
-// (INPUT_F16, INPUT_BF16). The values are written back as floats d * q (exact for the half scales),
-// so the matmul shaders keep their float arithmetic; only summation order separates them from the
-// CPU's integer dot products. INPUT_F32 copies the values as they are: CPU drivers' matmul_rows.comp
-// reads x rows at whole 16-byte texels, where an F32 input's rows need not start. One invocation
-// per block (per element for F32 / F16 / BF16). Output row r starts at r * outStride: `columns`
-// floats, then (Q8_1) one s per block (matmul_input.glsl). INPUT_INTEGERS (Q8_0, Q8_1, Q8_K; for
-// matmul_rows.comp's lane sums): the floats are the integer quants q, followed (Q8_K) by the sums of
-// each 16 of them, then each block's d, then (Q8_1) each block's s.
+// values: Q8_0 blocks of 32, Q8_1 (INPUT_Q8_1: Q8_0 plus each block's s = d * Σ q as a half, for the
+// weight formats with a minimum), Q8_K blocks of 256 (INPUT_Q8_K), F16 or BF16 (INPUT_F16,
+// INPUT_BF16). INPUT_F32 copies the values as they are: CPU drivers' matmul_rows.comp reads x rows at
+// whole 16-byte texels, where an F32 input's rows need not start. One invocation per block (per
+// element for F32 / F16 / BF16). Output row r starts at r * outStride. INPUT_INTEGERS (the weight
+// formats with lane sums, matmul_lanes.glsl; Q8_0 and Q8_1 come only so): the row's floats are the
+// integer quants q, followed (Q8_K) by the sums of each 16 of them, then each block's d, then (Q8_1)
+// each block's s (matmul_input.glsl). Otherwise (Q8_K for Q2_K, the float formats) the values are
+// written back as floats, d * q for Q8_K (exact for its scales).
 // NORMALIZE: x is first RMS-normalized (as rms_norm.comp does) into `normed`, which the rounding then
 // reads: one workgroup per row, so that the norm costs no dispatch of its own.
 
@@ -115,6 +114,8 @@ void roundBlock(uint row, uint block, float scale)
 #if defined(INPUT_INTEGERS)
     y[row * outStride + columns + 16u * blocksPerRow + block] = d;
 #endif
+#elif !defined(INPUT_INTEGERS)
+#error "Q8_0 and Q8_1 inputs come as integer quants only"
 #else
     float amax = 0.0;
     for (uint j = 0u; j < BLOCK; ++j)
@@ -126,20 +127,13 @@ void roundBlock(uint row, uint block, float scale)
     for (uint j = 0u; j < BLOCK; ++j) {
         const float q = q8Quant(X[from + j], multiplier);
         sum += int(q);
-#if defined(INPUT_INTEGERS)
         y[to + j] = q;
-#else
-        y[to + j] = roundedD * q;
-#endif
     }
-    uint after = row * outStride + columns; // where the per-block values start
-#if defined(INPUT_INTEGERS)
-    y[after + block] = roundedD;
-    after += blocksPerRow;
-#endif
+    y[row * outStride + columns + block] = roundedD;
 #if defined(INPUT_Q8_1)
+    // The sums follow the scales.
     precise const float s = d * float(sum); // the unrounded d, as ggml
-    y[after + block] = halfToFloat(floatToHalf(s));
+    y[row * outStride + columns + blocksPerRow + block] = halfToFloat(floatToHalf(s));
 #endif
 #endif
 }

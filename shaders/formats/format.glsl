@@ -6,9 +6,9 @@
 //     which is why units of 8 suffice: every block is a multiple of 8 elements);
 //   FORMAT_ANY_LENGTH and float dequantizeElement(uint row, uint element), for the float formats,
 //     whose rows need not be a multiple of 8 elements.
-//   FORMAT_BLOCK_MINIMUM, dequantizeUnitWithoutMinimum and float blockMinimum(uint row, uint block),
-//     for the formats with a minimum (d * q + m), which the matmul shaders take apart (matmul_input.glsl).
-//   For matmul_rows.comp's lane sums (matmul_lanes.glsl), the integers the CPU multiplies and the
+//   FORMAT_BLOCK_MINIMUM and float blockMinimum(uint row, uint block), for the formats with a minimum
+//     (d * q + m), which the lane sums take apart (matmul_input.glsl).
+//   For the lane sums (matmul_lanes.glsl), the integers the CPU multiplies and the
 //     block's scale d (float blockScale(uint row, uint block)): FORMAT_LANE_SUMS and unitQuants for
 //     the legacy formats (legacy_block.glsl), FORMAT_K_LANES and unitIntegers (scale * q) for the
 //     K-quants but Q2_K, with FORMAT_SUB_BLOCK_MINIMUMS (dmin, each sub-block's min) or

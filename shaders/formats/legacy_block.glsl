@@ -2,7 +2,7 @@
 // scale d) build on the including file's unitQuants(row, unit, low, high), a unit's integer quants q
 // (unsigned for the formats with a minimum): the block's scale, its minimum (a half m at byte 2,
 // FORMAT_BLOCK_MINIMUM), and the dequantized unit d * q (+ m). FORMAT_LANE_SUMS: the integer quants
-// are what matmul_rows.comp multiplies, so that it adds up like the CPU (matmul_lanes.glsl).
+// are what the matmuls multiply, so that they add up like the CPU (matmul_lanes.glsl).
 #define BLOCK_ELEMENTS 32
 #define FORMAT_LANE_SUMS
 
@@ -11,7 +11,7 @@ float blockScale(uint row, uint block)
     return readHalf(row + block * BLOCK_BYTES);
 }
 
-// d * q alone: the matmul shaders add the minimum per block (matmul_input.glsl).
+// d * q, before any minimum.
 void dequantizeUnitWithoutMinimum(uint row, uint unit, out vec4 low, out vec4 high)
 {
     unitQuants(row, unit, low, high);

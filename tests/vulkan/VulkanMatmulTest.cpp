@@ -187,10 +187,12 @@ private Q_SLOTS:
         QVERIFY2(cpuError < kCpuTolerance, qPrintable(QStringLiteral("error against the CPU %1").arg(cpuError)));
     }
 
-    // On CPU drivers the legacy formats and the K-quants but Q2_K add up integer quants in the CPU
-    // backend's lanes and order (shaders/matmul_lanes.glsl), so every output is the CPU's to the bit:
-    // decode and prefill, Q4_0 and Q4_K with and without llama.cpp's repacking (a multiple of 8 rows
-    // or not), rows that end inside a chunk, and magnitudes where every fused multiply-add rounds.
+    // The legacy formats and the K-quants but Q2_K add up integer quants in the CPU backend's lanes
+    // and order (shaders/matmul_lanes.glsl), on CPU drivers (matmul_rows) and GPUs (matmul_ordered)
+    // alike, so every output is the CPU's to the bit: decode and prefill, Q4_0 and Q4_K with and
+    // without llama.cpp's repacking (a multiple of 8 rows or not), rows that end inside a chunk, rows
+    // of more than one round of matmul_ordered's 32 blocks, token counts that leave part of a tile,
+    // and magnitudes where every fused multiply-add rounds.
     void laneSumsMatchCpuExactly_data()
     {
         QTest::addColumn<TensorType>("type");
@@ -198,18 +200,16 @@ private Q_SLOTS:
         QTest::addColumn<int>("outputs");
         QTest::addColumn<int>("cols");
         for (const TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0})
-            for (const auto &s : {std::array{1, 13, 576}, std::array{1, 16, 96}, std::array{5, 24, 640}, std::array{19, 13, 160}})
+            for (const auto &s : {std::array{1, 13, 576}, std::array{1, 16, 96}, std::array{5, 24, 640}, std::array{19, 13, 160}, std::array{3, 5, 2080}})
                 QTest::addRow("%s %dx%dx%d", std::string(gguf::tensorTypeName(type)).c_str(), s[0], s[1], s[2]) << type << s[0] << s[1] << s[2];
         // Q4_K: repacked (8k rows) or not; 19 tokens take the batched kernel for 16 of them.
         for (const TensorType type : {TensorType::Q3_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
-            for (const auto &s : {std::array{1, 13, 512}, std::array{1, 16, 768}, std::array{5, 24, 512}, std::array{19, 16, 256}, std::array{19, 13, 256}})
+            for (const auto &s : {std::array{1, 13, 512}, std::array{1, 16, 768}, std::array{5, 24, 512}, std::array{19, 16, 256}, std::array{19, 13, 256}, std::array{2, 8, 8448}})
                 QTest::addRow("%s %dx%dx%d", std::string(gguf::tensorTypeName(type)).c_str(), s[0], s[1], s[2]) << type << s[0] << s[1] << s[2];
     }
 
     void laneSumsMatchCpuExactly()
     {
-        if (m_pair->gpu.kernelFamily() != vulkan::VulkanBackend::KernelFamily::CpuDriver)
-            QSKIP("lane sums are matmul_rows', which only CPU drivers run");
         QFETCH(TensorType, type);
         QFETCH(int, tokens);
         QFETCH(int, outputs);
@@ -227,7 +227,7 @@ private Q_SLOTS:
 
     // The fused products (x normalized and rounded once for several weights, the result added into
     // the residual stream or multiplied into silu of the gate) give what the CPU backend's plain ops
-    // give: to the bit on CPU drivers, whose norm, lane sums and silu round as the CPU does (the float
+    // give: to the bit with either kernel family, whose norm, lane sums and silu round as the CPU does (the float
     // types' matmuls excepted: they add up in another order). The first weight's type picks the
     // rounding the norm is fused with; Q/K/V of mixed types round the normalized x again where a type
     // needs another rounding.
@@ -254,12 +254,11 @@ private Q_SLOTS:
         const TensorPair x = m_pair->input(randomFloats(std::size_t(tokens) * cols, 56, -3.0f, 3.0f), tokens, cols);
         const TensorPair gain = m_pair->input(randomFloats(cols, 58, 0.5f, 2.0f), 1, cols);
         const std::vector<float> residual = randomFloats(std::size_t(tokens) * outputs, 57, -5.0f, 5.0f);
-        const bool exact = m_pair->gpu.kernelFamily() == vulkan::VulkanBackend::KernelFamily::CpuDriver;
         // GELU looks the gate up as a half (the CPU's table): a gate a last bit away from the CPU's
         // can round to the neighbouring half, a step of up to 2^-10 relative.
         const auto check = [&](const TensorPair &out, const char *what, bool bitExact, double tolerance = 1e-4) {
             const auto [actual, expected] = m_pair->results(out);
-            if (exact && bitExact)
+            if (bitExact)
                 QVERIFY2(differingBits(actual, expected) == 0,
                          qPrintable(QStringLiteral("%1: %2 outputs differ").arg(QLatin1String(what)).arg(differingBits(actual, expected))));
             else

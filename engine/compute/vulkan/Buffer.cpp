@@ -4,6 +4,7 @@
 #include "VulkanError.h"
 #include "util/Error.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -22,7 +23,8 @@ Buffer::Buffer(VulkanContext &context, VkDeviceSize size, MemoryUsage usage)
     : m_device(context.device())
     , m_size(size)
     , m_usage(usage)
-    , m_maxBindingRange(context.info().maxStorageBufferRange)
+    // A binding may also be read as 16-byte texels (the weights of matmul_rows and matmul_ordered).
+    , m_maxBindingRange(std::min<VkDeviceSize>(context.info().maxStorageBufferRange, VkDeviceSize(context.info().maxTexelBufferElements) * 16))
     , m_bindingAlignment(context.info().minStorageBufferOffsetAlignment)
 {
     const DeviceInfo &info = context.info();

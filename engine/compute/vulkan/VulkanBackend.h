@@ -109,8 +109,9 @@ public:
     }
 
     // Which matmul and embedding kernels run: those for CPU drivers such as lavapipe (a weight row
-    // per invocation, texel loads, the CPU backend's integer lane sums) or those for GPUs (subgroup
-    // reductions, shared-memory tiles). The device type chooses; GLASSBOX_VK_KERNELS=gpu or cpu
+    // per invocation, texel loads) or those for GPUs (a row's blocks spread over a workgroup,
+    // subgroup reductions, shared-memory tiles); both add up the quantized types' products in the
+    // CPU backend's integer lane sums. The device type chooses; GLASSBOX_VK_KERNELS=gpu or cpu
     // overrides it at start, which is how the GPU kernels are tested on a CPU driver.
     enum class KernelFamily { CpuDriver, Gpu };
     KernelFamily kernelFamily() const

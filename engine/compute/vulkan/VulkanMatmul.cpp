@@ -65,11 +65,11 @@ bool laneSums(TensorType type)
     }
 }
 
-// CPU drivers also copy an F32 x (matmul_rows.comp reads x rows at whole texels), and take the
-// integer quants and scales apart for the formats with lane sums.
+// The formats with lane sums take x's integer quants and scales apart (matmul_rows.comp and
+// matmul_ordered.comp); CPU drivers also copy an F32 x (matmul_rows.comp reads x rows at whole texels).
 std::optional<InputRounding> inputRounding(TensorType type, bool cpu)
 {
-    if (cpu && laneSums(type)) {
+    if (laneSums(type)) {
         if (type == TensorType::Q4_1 || type == TensorType::Q5_1)
             return InputRounding{"quantize_input_q8_1_integers", 32, 2};
         if (type == TensorType::Q3_K || type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K)
@@ -85,18 +85,7 @@ std::optional<InputRounding> inputRounding(TensorType type, bool cpu)
         return InputRounding{"quantize_input_f16", 1, 0};
     case TensorType::BF16:
         return InputRounding{"quantize_input_bf16", 1, 0};
-    case TensorType::Q4_0:
-    case TensorType::Q5_0:
-    case TensorType::Q8_0:
-        return InputRounding{"quantize_input", 32, 0};
-    case TensorType::Q4_1:
-    case TensorType::Q5_1:
-        return InputRounding{"quantize_input_q8_1", 32, 1};
     case TensorType::Q2_K:
-    case TensorType::Q3_K:
-    case TensorType::Q4_K:
-    case TensorType::Q5_K:
-    case TensorType::Q6_K:
         return InputRounding{"quantize_input_q8_k", 256, 0};
     default:
         return std::nullopt;
@@ -117,8 +106,9 @@ struct EmbedPush {
 constexpr std::size_t kVectorTokens = 4;
 // matmul_tiled.comp's TILE.
 constexpr std::size_t kTile = 32;
-// On CPU drivers (matmul_rows.comp): the most tokens one invocation applies its weight row to, and
-// the invocations per workgroup (one SIMD pass of lavapipe's 8 lanes).
+// On CPU drivers (matmul_rows.comp): the most tokens one invocation applies its weight row to (and
+// matmul_ordered.comp's MAX_TOKENS: the most one workgroup does), and the invocations per workgroup
+// (one SIMD pass of lavapipe's 8 lanes).
 constexpr std::size_t kRowTokens = 8;
 constexpr std::uint32_t kRowsWorkgroup = 8;
 
@@ -313,14 +303,18 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
     const std::uint32_t tileTokens = rowTokens(x.rows());
 
     // A CPU driver (lavapipe) gets one weight row per invocation for up to kRowTokens tokens
-    // (matmul_rows.comp). A GPU decodes with a workgroup per two rows, so that enough loads are in
-    // flight (matmul_vector.comp), and shares weight tiles in shared memory for prefill (matmul_tiled.comp).
+    // (matmul_rows.comp). A GPU spreads each row of the formats with lane sums over a workgroup, for
+    // as many tokens (matmul_ordered.comp); for the others it decodes with a workgroup per two rows,
+    // so that enough loads are in flight (matmul_vector.comp), and shares weight tiles in shared
+    // memory for prefill (matmul_tiled.comp).
     constexpr std::uint32_t kVectorWorkgroup = 64;
     constexpr std::uint32_t kVectorRows = 2;
-    const std::string rowsVariant = laneSums(weight.type()) && !info.float64Arithmetic ? "_nofp64" : "";
-    const ComputePipeline &shader = cpu      ? pipeline("matmul_rows" + suffix + rowsVariant, {{0, kRowsWorkgroup}, {1, tileTokens}, {2, output}})
-                                    : vector ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}, {2, output}})
-                                             : pipeline("matmul_tiled" + suffix, {{2, output}});
+    const bool ordered = !cpu && laneSums(weight.type());
+    const std::string lanesVariant = laneSums(weight.type()) && !info.float64Arithmetic ? "_nofp64" : "";
+    const ComputePipeline &shader = cpu       ? pipeline("matmul_rows" + suffix + lanesVariant, {{0, kRowsWorkgroup}, {1, tileTokens}, {2, output}})
+                                    : ordered ? pipeline("matmul_ordered" + suffix + lanesVariant, {{1, tileTokens}, {2, output}})
+                                    : vector  ? pipeline("matmul_vector" + suffix + (info.subgroupArithmetic ? "" : "_shared"), {{0, kVectorWorkgroup}, {1, kVectorRows}, {2, output}})
+                                              : pipeline("matmul_tiled" + suffix, {{2, output}});
     const std::size_t rowTileLimit = info.maxComputeWorkGroupCount[0];
     // The CPU backend takes Q4_0 and Q4_K matrices of 8k rows as llama.cpp repacks them, Q4_K's
     // with a batched kernel for the batch's first rows in fours (compute/cpu/VecDot.cpp and Matmul.cpp,
@@ -342,8 +336,8 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
                                   sumOrder,
                                   pairedTokens};
             std::array<std::uint32_t, 3> groups;
-            if (cpu) {
-                groups = groupsFor((weightWindow.rows + kRowsWorkgroup - 1) / kRowsWorkgroup);
+            if (cpu || ordered) {
+                groups = groupsFor(ordered ? weightWindow.rows : (weightWindow.rows + kRowsWorkgroup - 1) / kRowsWorkgroup);
                 groups[2] = u32((outWindow.rows + tileTokens - 1) / tileTokens);
             } else if (vector) {
                 groups = groupsFor((weightWindow.rows + kVectorRows - 1) / kVectorRows);

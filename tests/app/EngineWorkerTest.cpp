@@ -34,11 +34,32 @@ private:
         return calls;
     }
 
-    void load(EngineThread &engine, const QString &path, std::size_t context = 0, std::stop_token stop = {})
+    void load(EngineThread &engine, const QString &path, std::size_t context = 0, std::stop_token stop = {}, std::string backend = "cpu")
     {
-        engine.post([worker = engine.worker(), request = LoadRequest{.path = path, .backend = {.threads = 1}, .context = context, .stop = stop}] {
+        const LoadRequest request{.path = path, .backend = {.name = std::move(backend), .threads = 1}, .context = context, .stop = stop};
+        engine.post([worker = engine.worker(), request] {
             worker->load(request);
         });
+    }
+
+    // The reply to `prompt` (greedy, 8 tokens), or the error it failed with as "error: ...".
+    QString reply(EngineThread &engine, qint64 id, const std::string &prompt)
+    {
+        auto &tokens = record(engine, &EngineWorker::tokenGenerated);
+        auto &finished = record(engine, &EngineWorker::generationFinished);
+        auto &failed = record(engine, &EngineWorker::generationFailed);
+        GenerationRequest request{.id = id, .messages = {{"user", prompt}}};
+        request.sampler.temperature = 0.0f;
+        request.options.maxTokens = 8;
+        generate(engine, request);
+        if (!QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, kTimeout))
+            return QStringLiteral("error: no answer");
+        if (!failed.isEmpty())
+            return QStringLiteral("error: ") + failed.first().at(1).toString();
+        QString text;
+        for (const QVariantList &token : tokens)
+            text += token.at(1).toString();
+        return text;
     }
 
     void generate(EngineThread &engine, GenerationRequest request)
@@ -254,6 +275,33 @@ private Q_SLOTS:
         load(engine, kModel, 0, stop.get_token());
         QTRY_VERIFY_WITH_TIMEOUT(!cancelled.isEmpty(), kTimeout);
         QVERIFY(loaded.isEmpty());
+    }
+
+    // A lost GPU (a driver reset; simulated, GLASSBOX_VK_LOSE_DEVICE, since lavapipe cannot lose its
+    // device) fails the reply with an error that says what to do, and keeps failing until the model
+    // is loaded again, on a new device, which then answers as before.
+    void recoversFromALostDevice()
+    {
+        EngineThread engine;
+        auto &loaded = record(engine, &EngineWorker::loaded);
+        load(engine, kModel, 256, {}, "vulkan");
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kTimeout);
+        QCOMPARE(loaded.first().at(2).toString(), QStringLiteral("vulkan"));
+        const QString before = reply(engine, 1, "Once upon a time");
+        QVERIFY2(!before.startsWith(QStringLiteral("error:")) && !before.isEmpty(), qPrintable(before));
+
+        qputenv("GLASSBOX_VK_LOSE_DEVICE", "1");
+        const QString lost = reply(engine, 2, "Once upon a time");
+        qunsetenv("GLASSBOX_VK_LOSE_DEVICE");
+        QVERIFY2(lost.contains(QStringLiteral("VK_ERROR_DEVICE_LOST")) && lost.contains(QStringLiteral("load the model again")), qPrintable(lost));
+        const QString stillLost = reply(engine, 3, "Once upon a time");
+        QVERIFY2(stillLost.contains(QStringLiteral("VK_ERROR_DEVICE_LOST")), qPrintable(stillLost));
+
+        loaded.clear();
+        load(engine, kModel, 256, {}, "vulkan");
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kTimeout);
+        QCOMPARE(loaded.first().at(2).toString(), QStringLiteral("vulkan"));
+        QCOMPARE(reply(engine, 4, "Once upon a time"), before);
     }
 
 private:

@@ -276,7 +276,14 @@ void CommandSequence::submit()
         m_pendingStages = 0;
     }
     check(vkResetFences(m_device, 1, &m_fence), "Resetting a fence");
-    m_context.submit(m_commands, m_fence);
+    try {
+        m_context.submit(m_commands, m_fence);
+    } catch (const Error &) {
+        // The work is dropped, and the sequence records again: on a lost device the next submission
+        // fails the same way, rather than on a sequence left half used.
+        reset();
+        throw;
+    }
     m_submitted = true;
 }
 

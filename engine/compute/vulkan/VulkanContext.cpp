@@ -200,7 +200,8 @@ void VulkanContext::submit(VkCommandBuffer commands, VkFence fence)
     submitInfo.commandBufferCount = 1;
     submitInfo.pCommandBuffers = &commands;
     const std::lock_guard lock(m_queueMutex);
-    check(vkQueueSubmit(m_queue, 1, &submitInfo, fence), "Submitting Vulkan commands");
+    m_simulatedLoss = m_simulatedLoss || std::getenv("GLASSBOX_VK_LOSE_DEVICE") != nullptr;
+    check(m_simulatedLoss ? VK_ERROR_DEVICE_LOST : vkQueueSubmit(m_queue, 1, &submitInfo, fence), "Submitting Vulkan commands");
 }
 
 } // namespace glassbox::vulkan

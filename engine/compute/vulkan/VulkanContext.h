@@ -61,6 +61,9 @@ public:
     VkMemoryPropertyFlags memoryFlags(std::uint32_t memoryType) const;
 
     // Submits to the compute queue; the queue is shared, so submissions are serialized here.
+    // GLASSBOX_VK_LOSE_DEVICE (set for tests): from the first submission that sees it, this device
+    // fails every submission with VK_ERROR_DEVICE_LOST, as one the driver has reset does. Devices
+    // cannot be lost at will (lavapipe not at all), and the recovery from a loss needs testing.
     void submit(VkCommandBuffer commands, VkFence fence);
 
     // The device `chooseDevice` would pick: explicit index, then GLASSBOX_VK_DEVICE, then preference.
@@ -79,6 +82,7 @@ private:
     VkQueue m_queue = VK_NULL_HANDLE;
     std::unique_ptr<PipelineCache> m_pipelineCache;
     std::mutex m_queueMutex;
+    bool m_simulatedLoss = false; // GLASSBOX_VK_LOSE_DEVICE was seen (submit)
 };
 
 } // namespace glassbox::vulkan

@@ -132,6 +132,9 @@ void VulkanContext::createDevice()
         tail = &structure.pNext;
     };
 
+    // GLASSBOX_VK_NO_FLOAT64 (set for tests): float64 left off, so that a device that has it runs the
+    // shaders for those that do not (the lane sums' _nofp64 variants).
+    m_info.float64Arithmetic = m_info.float64Arithmetic && std::getenv("GLASSBOX_VK_NO_FLOAT64") == nullptr;
     features.features.shaderFloat64 = m_info.float64Arithmetic;
     storage16.storageBuffer16BitAccess = m_info.storageBuffer16Bit;
     link(storage16);

@@ -7,6 +7,11 @@
 // because the includer defines FENCE_ZERO as an expression that is zero at run time but that the
 // compiler cannot evaluate (a push constant's high bits).
 
+// Whether the device's fma() rounds once, as the CPU's FMA does: FmaProbe finds out at start-up,
+// and every pipeline of a shader that includes this file gets the answer (ComputePipeline). Vulkan
+// lets fma() be a rounded product plus an addition (lavapipe's is); then exactFma emulates it.
+layout(constant_id = 16) const bool FUSED_FMA = false;
+
 float fence(float x)
 {
     return uintBitsToFloat(floatBitsToUint(x) ^ FENCE_ZERO);
@@ -37,10 +42,9 @@ void exactProduct(float a, float b, out float p, out float e)
     e = fence(error);
 }
 
-// a · b + c rounded once, as a true FMA does. GLSL's fma() does not promise that, and lavapipe computes
-// it as a rounded product plus c; this is Boldo and Melquiond's emulation (rounding to odd, itself
-// emulated from an exact sum), exact for operands far from overflow and underflow.
-float exactFma(float a, float b, float c)
+// a · b + c rounded once without a fused fma(): Boldo and Melquiond's emulation (rounding to odd,
+// itself emulated from an exact sum), exact for operands far from overflow and underflow.
+float emulatedFma(float a, float b, float c)
 {
     float uh, ul, th, tl, vh, vl, w, error;
     exactProduct(a, b, uh, ul);
@@ -53,6 +57,20 @@ float exactFma(float a, float b, float c)
         bits += (error > 0.0) == (w > 0.0) ? 1u : 0xffffffffu;
     precise const float result = vh + uintBitsToFloat(bits);
     return fence(result);
+}
+
+// a · b + c rounded once, as a true FMA does.
+float exactFma(float a, float b, float c)
+{
+    // One return only: glslc's optimizer (shaderc 2023.2) crashes on early returns in unrolled code.
+    float result;
+    if (FUSED_FMA) {
+        precise const float fused = fma(a, b, c);
+        result = fence(fused);
+    } else {
+        result = emulatedFma(a, b, c);
+    }
+    return result;
 }
 
 // a + b, rounded on its own.

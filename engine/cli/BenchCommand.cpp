@@ -236,7 +236,9 @@ int benchCommand(Args &args)
             .value(double(memory.caches) / 1048576.0)
             .key("scratch")
             .value(double(memory.scratch) / 1048576.0)
-            .endObject();
+            .endObject()
+            .key("fused_fma")
+            .value(gpu->context().fusedFma());
     }
     if (profile) {
         out.key("decode_profile").beginArray();

@@ -1,3 +1,4 @@
+#include "compute/vulkan/FmaProbe.h"
 #include "compute/vulkan/VulkanBackend.h"
 #include "util/Error.h"
 
@@ -115,6 +116,23 @@ private Q_SLOTS:
         }
         m_backend->rmsNorm(*x, *gain, 1e-5f, *out);
         QVERIFY(m_backend->takeProfile().empty());
+    }
+
+    // The probe sees whether fma() rounds once; lavapipe's rounds the product first (a documented
+    // property of Mesa 22: LLVM gets no fused operation from it), which must not pass for fused.
+    void probesWhetherFmaIsFused()
+    {
+        vulkan::VulkanContext &context = m_backend->context();
+        const vulkan::FmaProbeResult probe = vulkan::probeFma(context);
+        QCOMPARE(probe.cases, std::size_t(1024));
+        QCOMPARE(vulkan::probeFma(context).roundedTwice, probe.roundedTwice);
+        if (qEnvironmentVariableIsEmpty("GLASSBOX_VK_FUSED_FMA"))
+            QCOMPARE(context.fusedFma(), probe.fused());
+        if (context.info().driverName.find("llvmpipe") != std::string::npos) {
+            // Half the cases cancel the product: those all show its rounding.
+            QVERIFY2(probe.roundedTwice >= probe.cases / 2, qPrintable(QString::number(probe.roundedTwice)));
+            QVERIFY(!probe.fused());
+        }
     }
 
     // Pipelines compiled once are kept in the cache folder for the next start.

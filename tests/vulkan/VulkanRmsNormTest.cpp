@@ -111,8 +111,11 @@ private Q_SLOTS:
         QCOMPARE(reflection.localSize, (std::array<std::uint32_t, 3>{128, 1, 1}));
         QCOMPARE(reflection.localSizeIds[0], std::optional<std::uint32_t>(0));
         QVERIFY(!reflection.localSizeIds[1] && !reflection.localSizeIds[2]);
-        QCOMPARE(reflection.specializationConstants.size(), std::size_t(1));
+        // The workgroup size, and ggml_float.glsl's FUSED_FMA (sorted by id).
+        QCOMPARE(reflection.specializationConstants.size(), std::size_t(2));
         QCOMPARE(reflection.specializationConstants[0].defaultValue, 128u);
+        QCOMPARE(reflection.specializationConstants[1].id, 16u);
+        QCOMPARE(reflection.specializationConstants[1].defaultValue, 0u);
         QVERIFY_THROWS_EXCEPTION(Error, ShaderLibrary::spirv("no_such_shader"));
     }
 

@@ -30,17 +30,24 @@ ComputePipeline::ComputePipeline(VulkanContext &context, std::string_view shader
     , m_reflection(ShaderReflection::reflect(ShaderLibrary::spirv(shaderName)))
     , m_localSize(m_reflection.localSize)
 {
+    const auto &declared = m_reflection.specializationConstants;
+    const auto has = [](const auto &constants, std::uint32_t id) {
+        return std::any_of(constants.begin(), constants.end(), [id](const auto &constant) {
+            return constant.id == id;
+        });
+    };
     for (const SpecializationValue &value : specialization) {
-        const auto &known = m_reflection.specializationConstants;
-        if (std::none_of(known.begin(), known.end(), [&](const auto &constant) {
-                return constant.id == value.id;
-            }))
+        if (!has(declared, value.id))
             throw Error("Shader " + m_name + " has no specialization constant " + std::to_string(value.id));
         for (std::size_t axis = 0; axis < 3; ++axis) {
             if (m_reflection.localSizeIds[axis] == value.id)
                 m_localSize[axis] = value.value;
         }
     }
+    // ggml_float.glsl's FUSED_FMA is the device's to say, for every shader that includes it.
+    constexpr std::uint32_t kFusedFmaConstant = 16;
+    if (has(declared, kFusedFmaConstant) && !has(specialization, kFusedFmaConstant))
+        specialization.push_back({kFusedFmaConstant, context.fusedFma() ? 1u : 0u});
     const DeviceInfo &info = context.info();
     const std::uint64_t invocations = std::uint64_t(m_localSize[0]) * m_localSize[1] * m_localSize[2];
     for (std::size_t axis = 0; axis < 3; ++axis) {

@@ -1,5 +1,6 @@
 #include "VulkanContext.h"
 
+#include "FmaProbe.h"
 #include "VulkanError.h"
 #include "util/Error.h"
 
@@ -173,6 +174,17 @@ void VulkanContext::createDevice()
     createInfo.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
     createInfo.ppEnabledExtensionNames = extensions.data();
     check(vkCreateDevice(m_info.handle, &createInfo, nullptr, &m_device), "Creating the Vulkan device on " + m_info.name);
+}
+
+bool VulkanContext::fusedFma()
+{
+    std::call_once(m_fmaProbed, [this] {
+        if (const char *choice = std::getenv("GLASSBOX_VK_FUSED_FMA"); choice && *choice)
+            m_fusedFma = std::string_view(choice) != "0";
+        else
+            m_fusedFma = probeFma(*this).fused();
+    });
+    return m_fusedFma;
 }
 
 std::uint32_t VulkanContext::memoryType(std::uint32_t typeBits, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred) const

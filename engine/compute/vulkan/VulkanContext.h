@@ -66,6 +66,10 @@ public:
     // cannot be lost at will (lavapipe not at all), and the recovery from a loss needs testing.
     void submit(VkCommandBuffer commands, VkFence fence);
 
+    // Whether shaders may take fma() for a fused multiply-add (FUSED_FMA, ggml_float.glsl): FmaProbe's
+    // verdict, found on first use, unless GLASSBOX_VK_FUSED_FMA (0 or 1, set for tests) says otherwise.
+    bool fusedFma();
+
     // The device `chooseDevice` would pick: explicit index, then GLASSBOX_VK_DEVICE, then preference.
     static std::size_t chooseDevice(const std::vector<DeviceInfo> &devices, std::optional<std::size_t> deviceIndex);
     // Whether the engine can run on the device at all (Vulkan 1.1, a compute queue).
@@ -83,6 +87,8 @@ private:
     std::unique_ptr<PipelineCache> m_pipelineCache;
     std::mutex m_queueMutex;
     bool m_simulatedLoss = false; // GLASSBOX_VK_LOSE_DEVICE was seen (submit)
+    std::once_flag m_fmaProbed;
+    bool m_fusedFma = false;
 };
 
 } // namespace glassbox::vulkan

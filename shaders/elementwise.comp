@@ -48,17 +48,7 @@ float accurateTanh(float v)
     return v < 0.0 ? -t : t;
 }
 
-// GELU with the tanh approximation, as the CPU backend (and ggml) compute it: the input rounded to
-// half looks up the table, and large |x| passes through.
-float gelu(float v)
-{
-    if (v <= -10.0)
-        return 0.0;
-    if (v >= 10.0)
-        return v;
-    return geluTable[floatToHalf(v)];
-}
-
+#include "gelu.glsl"
 #include "silu.glsl"
 
 void main()

@@ -156,6 +156,8 @@ private:
     // Records op `op` of shaders/elementwise.comp on x; other is its second operand (x itself for
     // the unary ops), value its scalar.
     void elementwise(std::uint32_t op, compute::Tensor &x, const compute::Tensor &other, float value);
+    // The CPU backend's GELU of every half, which shaders/gelu.glsl looks up; uploaded on first use.
+    const Buffer &geluTable();
     // x as a matmul shader reads it: rounded for the weight type as the CPU backend rounds it (by the
     // quantize_input module named in `rounding`, empty when x is read as it is).
     struct MatmulInput {
@@ -173,7 +175,7 @@ private:
     // is RMS-normalized into norm->normed first: by the same dispatch where there is a rounding.
     MatmulInput matmulInput(const VulkanTensor &x, gguf::TensorType weightType, const compute::NormedInput *norm = nullptr);
     // What a matmul does with its result (shaders/matmul_output.glsl).
-    enum class MatmulOutput : std::uint32_t { Store, Accumulate, Swiglu };
+    enum class MatmulOutput : std::uint32_t { Store, Accumulate, Swiglu, Geglu };
     MatmulInput multiply(const VulkanTensor &weight, const VulkanTensor &x, const std::optional<MatmulInput> &rounded, VulkanTensor &out, MatmulOutput mode);
     // The cosines and sines rope() turns a batch by: computed on the host once per set of positions
     // and rope shape, then shared by every layer's queries and keys of the forward pass.
@@ -195,7 +197,7 @@ private:
     };
     // By (dims, base, scale): Gemma's local and global layers rotate with different bases.
     std::map<std::tuple<std::size_t, float, float>, RopeAngles> m_ropeAngles;
-    std::optional<Buffer> m_geluTable; // the CPU backend's GELU of every half (VulkanRowOps.cpp), made on first need
+    std::optional<Buffer> m_geluTable; // geluTable()
 };
 
 // The VulkanTensor behind a Tensor this backend made; throws std::logic_error for another backend's.

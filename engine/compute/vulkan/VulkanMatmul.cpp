@@ -271,14 +271,7 @@ void VulkanBackend::gatedMatmul(const Tensor &gateTensor,
     const VulkanTensor &up = vulkanTensor(upTensor);
     const MatmulInput rounded = matmulInput(vulkanTensor(*normedInput.x), gateTensor.type(), &normedInput);
     const MatmulInput input = multiply(vulkanTensor(gateTensor), x, rounded, vulkanTensor(out), MatmulOutput::Store);
-    if (activation == compute::GateActivation::Silu) {
-        multiply(up, x, input, vulkanTensor(out), MatmulOutput::Swiglu);
-        return;
-    }
-    // GELU reads the CPU's table (VulkanRowOps.cpp), which the matmul shaders do not bind.
-    const std::unique_ptr<Tensor> upProduct = create(TensorType::F32, out.rows(), out.cols());
-    multiply(up, x, input, vulkanTensor(*upProduct), MatmulOutput::Store);
-    geglu(out, *upProduct);
+    multiply(up, x, input, vulkanTensor(out), activation == compute::GateActivation::Silu ? MatmulOutput::Swiglu : MatmulOutput::Geglu);
 }
 
 // weight · x into out as `mode` says; x is rounded for the weight unless `rounded` already holds it
@@ -348,7 +341,9 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
                 const std::size_t across = std::min(rowTiles, rowTileLimit);
                 groups = {u32(across), u32((outWindow.rows + kTile - 1) / kTile), u32((rowTiles + across - 1) / across)};
             }
-            dispatch(shader, {weightWindow.range, input.range, outWindow.range}, push, groups);
+            // The GELU table is bound for every mode (the shaders declare it), and read by Geglu's alone.
+            const BufferRange table = mode == MatmulOutput::Geglu ? geluTable().whole() : outWindow.range;
+            dispatch(shader, {weightWindow.range, input.range, outWindow.range, table}, push, groups);
         }
     }
     return input;

@@ -394,23 +394,26 @@ void VulkanBackend::elementwise(std::uint32_t op, Tensor &x, const Tensor &other
         return;
     const ComputePipeline &apply = pipeline("elementwise", {{1, op}});
     const BufferRange xRange = vulkanTensor(x).whole();
-    BufferRange table = xRange; // bound, and unread, for the ops other than GELU
-    if (op == kGelu || op == kGeglu) {
-        // GELU is a table of all halves on the CPU (as in ggml); the GPU looks up the very same table,
-        // which no tanh of its own could reproduce to the last bit.
-        if (!m_geluTable) {
-            std::vector<float> values(std::size_t(1) << 16);
-            for (std::size_t h = 0; h < values.size(); ++h)
-                values[h] = compute::kernels::gelu(quant::halfToFloat(static_cast<std::uint16_t>(h)));
-            m_geluTable.emplace(m_context, values.size() * sizeof(float), MemoryUsage::Device);
-            upload(m_context, *m_geluTable, std::as_bytes(std::span(values)));
-        }
-        table = m_geluTable->whole();
-    }
+    // The table is bound, and unread, for the ops other than GELU.
+    const BufferRange table = op == kGelu || op == kGeglu ? geluTable().whole() : xRange;
     dispatch(apply,
              {xRange, vulkanTensor(other).whole(), table},
              ElementwisePush{u32(count), u32(x.cols()), value},
              groupsFor(groupCount(count, kElementGroup)));
+}
+
+// GELU is a table of all halves on the CPU (as in ggml); the GPU looks up the very same table, which
+// no tanh of its own could reproduce to the last bit.
+const Buffer &VulkanBackend::geluTable()
+{
+    if (!m_geluTable) {
+        std::vector<float> values(std::size_t(1) << 16);
+        for (std::size_t h = 0; h < values.size(); ++h)
+            values[h] = compute::kernels::gelu(quant::halfToFloat(static_cast<std::uint16_t>(h)));
+        m_geluTable.emplace(m_context, values.size() * sizeof(float), MemoryUsage::Device);
+        upload(m_context, *m_geluTable, std::as_bytes(std::span(values)));
+    }
+    return *m_geluTable;
 }
 
 void VulkanBackend::add(Tensor &x, const Tensor &y)

@@ -118,8 +118,8 @@ private Q_SLOTS:
         QVERIFY(m_backend->takeProfile().empty());
     }
 
-    // The probe sees whether fma() rounds once; lavapipe's rounds the product first (a documented
-    // property of Mesa 22: LLVM gets no fused operation from it), which must not pass for fused.
+    // The probe sees whether fma() rounds once. Lavapipe's (Mesa 22.3) rounds the product first, as
+    // measured here (every cancelling case shows it), and must not pass for fused.
     void probesWhetherFmaIsFused()
     {
         vulkan::VulkanContext &context = m_backend->context();

@@ -14,7 +14,9 @@ namespace {
                           + right.typeName() + "'");
 }
 
-std::int64_t checked(bool overflowed, std::int64_t result)
+// Takes the result by reference: called as checked(__builtin_add_overflow(a, b, &result), result),
+// whose arguments may be evaluated in either order (GCC reads the second first).
+std::int64_t checked(bool overflowed, const std::int64_t &result)
 {
     if (overflowed)
         throw EvaluationError("integer overflow");

@@ -8,7 +8,8 @@
 // STORE (VulkanBackend::ropeAndStore): x holds the queries, and each row's invocations go on past
 // its query heads to its key heads, which also write the turned key head and the same head of v
 // into the caches (CACHE_FORMAT: F32, F16 or Q8_0, rounded as the CPU backend rounds them), sparing
-// the cache writes their dispatches.
+// the cache writes their dispatches. With HEAD_NORMS (Gemma 3) each query and key head is first
+// RMS-normalized in place (headRmsNorm), sparing those their two dispatches.
 
 layout(local_size_x_id = 0, local_size_x = 64) in;
 
@@ -26,6 +27,9 @@ layout(std430, set = 0, binding = 2) buffer Keys { float k[]; };
 layout(std430, set = 0, binding = 3) readonly buffer Values { float v[]; };
 layout(std430, set = 0, binding = 4) writeonly buffer KeyCache { uint keyCache[]; };
 layout(std430, set = 0, binding = 5) writeonly buffer ValueCache { uint valueCache[]; };
+layout(constant_id = 2) const bool HEAD_NORMS = false;
+layout(std430, set = 0, binding = 6) readonly buffer QueryGain { float queryGain[]; };
+layout(std430, set = 0, binding = 7) readonly buffer KeyGain { float keyGain[]; };
 #include "exact_divide.glsl"
 #include "half.glsl"
 #include "q8_0_rounding.glsl"
@@ -42,11 +46,27 @@ layout(push_constant) uniform Parameters {
     // Q8_0 in blocks (even: heads then start at whole pairs).
     uint kvHeads;
     uint cacheStart;
+    float eps; // HEAD_NORMS
 };
 
 // 0 (batches are smaller than 2^31), which the compiler cannot know: see ggml_float.glsl.
 #define FENCE_ZERO (rows >> 31)
 #include "ggml_float.glsl"
+#ifdef STORE
+#include "rms_scale.glsl"
+
+// RMSNorm of the head of `values` (a buffer) starting at element `base`, in place, with `gain`
+// (a buffer), summing the squares in order as the CPU does.
+#define NORMALIZE_HEAD(values, base, gain)                                       \
+    if (HEAD_NORMS) {                                                            \
+        vec2 squares = vec2(0.0);                                                \
+        for (uint i = 0u; i < headDim; ++i)                                      \
+            squares = addSquare(squares, values[base + i]);                      \
+        const float scale = scaleOf(squares, headDim, eps);                      \
+        for (uint i = 0u; i < headDim; ++i)                                      \
+            values[base + i] = rmsNormalized(values[base + i], scale, gain[i]);  \
+    }
+#endif
 
 // Turns every pair of the head of `values` (a buffer) starting at element `base`.
 #define TURN_HEAD(values, base)                                                  \
@@ -111,10 +131,12 @@ void main()
 #ifdef STORE
     if (head >= heads) {
         const uint kvHead = head - heads;
+        NORMALIZE_HEAD(k, (row * kvHeads + kvHead) * headDim, keyGain)
         TURN_HEAD(k, (row * kvHeads + kvHead) * headDim)
         store(row, kvHead);
         return;
     }
+    NORMALIZE_HEAD(x, (row * heads + head) * headDim, queryGain)
 #endif
     TURN_HEAD(x, (row * heads + head) * headDim)
 }

@@ -44,8 +44,13 @@ void ComputeBackend::ropeAndStore(Tensor &q,
                                   const RopeParams &params,
                                   Tensor &kCache,
                                   Tensor &vCache,
-                                  std::size_t cacheRow)
+                                  std::size_t cacheRow,
+                                  const HeadNorms *norms)
 {
+    if (norms) {
+        headRmsNorm(q, heads, *norms->query, norms->eps);
+        headRmsNorm(k, kvHeads, *norms->key, norms->eps);
+    }
     rope(q, heads, positions, params);
     rope(k, kvHeads, positions, params);
     copyRows(k, 0, kCache, cacheRow, k.rows());

@@ -60,6 +60,13 @@ struct RopeParams {
     bool neox = false;
 };
 
+// Gemma 3's RMSNorm of every query and key head before RoPE: headRmsNorm with these gains.
+struct HeadNorms {
+    const Tensor *query = nullptr;
+    const Tensor *key = nullptr;
+    float eps = 0.0f;
+};
+
 // How queries see the keys: scaled dot products, optionally squashed by cap * tanh(score / cap)
 // (Gemma 2), limited to the last `window` positions (sliding-window layers) and, for encoders,
 // not causal: every query sees every key row.
@@ -181,7 +188,8 @@ public:
     virtual void addNormalized(const NormedInput &input, Tensor &accumulator);
     // input.normed = rmsNorm(input.x), then out = activation(gate · input.normed) * (up · input.normed).
     virtual void gatedMatmul(const Tensor &gate, const Tensor &up, const NormedInput &input, GateActivation activation, Tensor &out);
-    // rope(q), rope(k), then k and v into rows [cacheRow, cacheRow + k.rows) of the caches.
+    // headRmsNorm(q) and headRmsNorm(k) when `norms` is set, rope(q), rope(k), then k and v into
+    // rows [cacheRow, cacheRow + k.rows) of the caches.
     virtual void ropeAndStore(Tensor &q,
                               Tensor &k,
                               const Tensor &v,
@@ -191,7 +199,8 @@ public:
                               const RopeParams &params,
                               Tensor &kCache,
                               Tensor &vCache,
-                              std::size_t cacheRow);
+                              std::size_t cacheRow,
+                              const HeadNorms *norms);
 };
 
 } // namespace glassbox::compute

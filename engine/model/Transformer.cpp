@@ -124,10 +124,7 @@ void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, s
 {
     Scratch &s = m_scratch;
     projectQkv(layer);
-    if (layer.queryNorm) {
-        m_backend.headRmsNorm(*s.query, m_config.heads, *layer.queryNorm, m_config.rmsEps);
-        m_backend.headRmsNorm(*s.key, m_config.kvHeads, *layer.keyNorm, m_config.rmsEps);
-    }
+    const compute::HeadNorms norms{layer.queryNorm.get(), layer.keyNorm.get(), m_config.rmsEps};
     const auto start = static_cast<std::size_t>(positions.front());
     m_backend.ropeAndStore(*s.query,
                            *s.key,
@@ -138,7 +135,8 @@ void Transformer::attentionBlock(const LayerWeights &layer, std::size_t index, s
                            m_config.ropeFor(index),
                            cache.keys(index),
                            cache.values(index),
-                           start);
+                           start,
+                           layer.queryNorm ? &norms : nullptr);
     attend(index, positions, cache);
     addProjection(*layer.attnOutput, *s.attended, layer.postAttnNorm.get());
 }

@@ -189,8 +189,9 @@ private Q_SLOTS:
 
     // ropeAndStore's one dispatch gives the four plain ops' results: queries and keys turned, keys
     // and values in the cache rows from cacheRow on (Q8_0 rounded as the CPU rounds it, byte for
-    // byte), the rows around them kept. Heads the dispatch cannot store take the plain ops: an odd
-    // size for F16, one Q8_0 block.
+    // byte), the rows around them kept; with head norms (Gemma 3), every query and key head
+    // normalized first, bit for bit as the CPU does. Heads the dispatch cannot store take the plain
+    // ops: an odd size for F16, one Q8_0 block.
     void ropeAndStore_data()
     {
         QTest::addColumn<TensorType>("cacheType");
@@ -199,18 +200,22 @@ private Q_SLOTS:
         QTest::addColumn<int>("headDim");
         QTest::addColumn<int>("dims");
         QTest::addColumn<bool>("neox");
+        QTest::addColumn<bool>("headNorms");
         for (const TensorType type : {TensorType::F16, TensorType::F32, TensorType::Q8_0}) {
             const std::string name(gguf::tensorTypeName(type));
             for (const bool neox : {false, true}) {
                 const char *mode = neox ? "neox" : "normal";
-                QTest::addRow("%s %s decode at 5", name.c_str(), mode) << type << 1 << 5 << 64 << 64 << neox;
-                QTest::addRow("%s %s prefill of 7 at 0", name.c_str(), mode) << type << 7 << 0 << 64 << 64 << neox;
-                QTest::addRow("%s %s partial rotary at 3", name.c_str(), mode) << type << 3 << 3 << 128 << 32 << neox;
+                QTest::addRow("%s %s decode at 5", name.c_str(), mode) << type << 1 << 5 << 64 << 64 << neox << false;
+                QTest::addRow("%s %s prefill of 7 at 0", name.c_str(), mode) << type << 7 << 0 << 64 << 64 << neox << false;
+                QTest::addRow("%s %s partial rotary at 3", name.c_str(), mode) << type << 3 << 3 << 128 << 32 << neox << false;
             }
+            QTest::addRow("%s head norms, decode at 9", name.c_str()) << type << 1 << 9 << 256 << 256 << true << true;
+            QTest::addRow("%s head norms, prefill of 6 at 0", name.c_str()) << type << 6 << 0 << 64 << 64 << true << true;
         }
-        QTest::addRow("f16 odd head") << TensorType::F16 << 2 << 1 << 7 << 6 << false;
-        QTest::addRow("q8_0 head of one block") << TensorType::Q8_0 << 3 << 2 << 32 << 32 << true;
-        QTest::addRow("f16 last row of the cache") << TensorType::F16 << 1 << 15 << 64 << 64 << true;
+        QTest::addRow("f16 odd head") << TensorType::F16 << 2 << 1 << 7 << 6 << false << false;
+        QTest::addRow("f16 odd head, head norms") << TensorType::F16 << 2 << 1 << 7 << 6 << false << true;
+        QTest::addRow("q8_0 head of one block") << TensorType::Q8_0 << 3 << 2 << 32 << 32 << true << false;
+        QTest::addRow("f16 last row of the cache") << TensorType::F16 << 1 << 15 << 64 << 64 << true << false;
     }
 
     void ropeAndStore()
@@ -221,10 +226,14 @@ private Q_SLOTS:
         QFETCH(int, headDim);
         QFETCH(int, dims);
         QFETCH(bool, neox);
+        QFETCH(bool, headNorms);
         constexpr std::size_t heads = 6, kvHeads = 2, cacheRows = 16;
         const std::size_t kvCols = kvHeads * headDim;
-        TensorPair q = random(rows, heads * headDim, 41);
-        TensorPair k = random(rows, kvCols, 42);
+        // Activations far from unit size, as Gemma's projections give, so that the norms matter.
+        TensorPair q = random(rows, heads * headDim, 41, -20.0f, 20.0f);
+        TensorPair k = random(rows, kvCols, 42, -20.0f, 20.0f);
+        const TensorPair queryGain = random(1, headDim, 45, 0.5f, 1.5f);
+        const TensorPair keyGain = random(1, headDim, 46, 0.5f, 1.5f);
         const TensorPair v = random(rows, kvCols, 43);
         // Filled first, so that a write outside the batch's rows would show.
         const TensorPair filler = random(cacheRows, kvCols, 44, -8.0f, 8.0f);
@@ -241,7 +250,8 @@ private Q_SLOTS:
             };
             backend->copyRows(of(filler), 0, of(kCache), 0, cacheRows);
             backend->copyRows(of(filler), 0, of(vCache), 0, cacheRows);
-            backend->ropeAndStore(of(q), of(k), of(v), heads, kvHeads, positions, params, of(kCache), of(vCache), cacheRow);
+            const compute::HeadNorms norms{&of(queryGain), &of(keyGain), 1e-6f};
+            backend->ropeAndStore(of(q), of(k), of(v), heads, kvHeads, positions, params, of(kCache), of(vCache), cacheRow, headNorms ? &norms : nullptr);
         }
         QVERIFY(identical(q));
         QVERIFY(identical(k));

@@ -92,7 +92,8 @@ public:
                       const compute::RopeParams &params,
                       compute::Tensor &kCache,
                       compute::Tensor &vCache,
-                      std::size_t cacheRow) override;
+                      std::size_t cacheRow,
+                      const compute::HeadNorms *norms) override;
 
     // Submits what has been recorded and waits for it.
     void flush();

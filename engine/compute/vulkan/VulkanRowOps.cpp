@@ -57,8 +57,9 @@ struct RopePush {
     std::uint32_t headDim;
     std::uint32_t pairs;
     std::uint32_t neox;
-    std::uint32_t kvHeads; // rope_store only, as cacheStart
+    std::uint32_t kvHeads; // rope_store only, as cacheStart and eps
     std::uint32_t cacheStart;
+    float eps;
 };
 struct CopyRowsPush {
     std::uint32_t count;
@@ -250,9 +251,9 @@ void VulkanBackend::rope(Tensor &x, std::size_t heads, std::span<const std::int3
     dispatch(turn, {vulkanTensor(x).whole(), ropeAngles(positions, params)}, push, groupsFor(groupCount(x.rows() * heads, kRopeGroup)));
 }
 
-// One dispatch of rope_store where the plain ops take four: it turns q and k and writes k and v into
-// the caches. Heads whose cache rows a head's invocation cannot write alone (odd sizes for F16, not
-// whole pairs of Q8_0 blocks) take the plain ops.
+// One dispatch of rope_store where the plain ops take four (six with head norms): it normalizes and
+// turns q and k and writes k and v into the caches. Heads whose cache rows a head's invocation cannot
+// write alone (odd sizes for F16, not whole pairs of Q8_0 blocks) take the plain ops.
 void VulkanBackend::ropeAndStore(Tensor &q,
                                  Tensor &k,
                                  const Tensor &v,
@@ -262,7 +263,8 @@ void VulkanBackend::ropeAndStore(Tensor &q,
                                  const compute::RopeParams &params,
                                  Tensor &kCache,
                                  Tensor &vCache,
-                                 std::size_t cacheRow)
+                                 std::size_t cacheRow,
+                                 const compute::HeadNorms *norms)
 {
     const TensorType cacheType = kCache.type();
     const std::size_t headDim = heads > 0 && q.cols() % heads == 0 ? q.cols() / heads : 0;
@@ -270,12 +272,17 @@ void VulkanBackend::ropeAndStore(Tensor &q,
     const bool cacheFormat = cacheType == TensorType::F32 || cacheType == TensorType::F16 || cacheType == TensorType::Q8_0;
     const bool fused = cacheFormat && vCache.type() == cacheType && headDim > 0 && headDim % headMultiple == 0;
     if (!fused) {
-        ComputeBackend::ropeAndStore(q, k, v, heads, kvHeads, positions, params, kCache, vCache, cacheRow);
+        ComputeBackend::ropeAndStore(q, k, v, heads, kvHeads, positions, params, kCache, vCache, cacheRow, norms);
         return;
     }
     requireF32(q, "ropeAndStore");
     requireF32(k, "ropeAndStore");
     requireF32(v, "ropeAndStore");
+    if (norms) {
+        requireF32(*norms->query, "ropeAndStore");
+        requireF32(*norms->key, "ropeAndStore");
+        require(norms->query->cols() == headDim && norms->key->cols() == headDim, "ropeAndStore");
+    }
     const std::size_t rows = q.rows();
     require(positions.size() == rows && k.rows() == rows && v.rows() == rows && params.dims <= headDim, "ropeAndStore");
     require(k.cols() == kvHeads * headDim && v.cols() == k.cols() && kCache.cols() == k.cols() && vCache.cols() == k.cols(), "ropeAndStore");
@@ -295,11 +302,16 @@ void VulkanBackend::ropeAndStore(Tensor &q,
         .neox = params.neox ? 1u : 0u,
         .kvHeads = u32(kvHeads),
         .cacheStart = u32(keys.element),
+        .eps = norms ? norms->eps : 0.0f,
     };
-    // rope.comp's CACHE_FORMAT.
+    // rope.comp's CACHE_FORMAT and HEAD_NORMS.
     const std::uint32_t format = cacheType == TensorType::Q8_0 ? 2 : cacheType == TensorType::F16 ? 1 : 0;
-    dispatch(pipeline("rope_store", {{1, format}}),
-             {vulkanTensor(q).whole(), ropeAngles(positions, params), vulkanTensor(k).whole(), vulkanTensor(v).whole(), keys.range, values.range},
+    const BufferRange angles = ropeAngles(positions, params);
+    // Without norms the gains' bindings are never read: the angles stand in.
+    const BufferRange queryGain = norms ? vulkanTensor(*norms->query).whole() : angles;
+    const BufferRange keyGain = norms ? vulkanTensor(*norms->key).whole() : angles;
+    dispatch(pipeline("rope_store", {{1, format}, {2, norms ? 1u : 0u}}),
+             {vulkanTensor(q).whole(), angles, vulkanTensor(k).whole(), vulkanTensor(v).whole(), keys.range, values.range, queryGain, keyGain},
              push,
              groupsFor(groupCount(rows * (heads + kvHeads), kRopeGroup)));
 }

@@ -13,10 +13,11 @@
 //   matrices (sumOrder 0) take lanes by position (elements ≡ l mod 8: even texels' components for
 //   lanes 0-3, odd ones' for 4-7) and the minimums into sum 8, all added in order at the end.
 
-// Hands the terms of the block at unit firstUnit of the row at byte rowStart to takeTerms.
-void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
+// Hands the terms of the block at unit firstUnit of the row at byte rowStarts[0] (the only one: the
+// includer's ROWS is 1) to takeTerms.
+void multiplyChunk(uint rowStarts[ROWS], uint tileToken, uint firstUnit, const bool whole)
 {
-    loadChunk(rowStart + firstUnit / 32u * BLOCK_BYTES);
+    loadChunk(rowStarts[0] + firstUnit / 32u * BLOCK_BYTES);
     vec4 q[64]; // the block's integers scale * q, texel by texel
     [[unroll]] for (uint unit = 0u; unit < 32u; ++unit)
         unitIntegers(0u, unit, q[2u * unit], q[2u * unit + 1u]);

@@ -86,24 +86,28 @@ float laneTotal(uint base)
 #endif
 }
 
-// Hands the terms of the chunk starting at unit firstUnit of the row at byte rowStart to takeTerms.
-// `whole`: the chunk lies within the row; otherwise its blocks past the row's end are left out.
-void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool whole)
+// Hands the terms of the chunk starting at unit firstUnit of each of the ROWS rows at bytes
+// rowStarts[r] to takeTerms (as t = r * TOKENS + the token's index in the tile). `whole`: the chunk
+// lies within the row; otherwise its blocks past the row's end are left out. x is read once per
+// token and block for all ROWS rows.
+void multiplyChunk(uint rowStarts[ROWS], uint tileToken, uint firstUnit, const bool whole)
 {
-    loadChunk(rowStart + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
-    // q[i]: the integer quants of the chunk's elements 4i .. 4i + 3.
-    vec4 q[2 * CHUNK_UNITS];
-    [[unroll]] for (uint unit = 0u; unit < CHUNK_UNITS; ++unit)
-        unitQuants(0u, unit, q[2u * unit], q[2u * unit + 1u]);
-    float scales[CHUNK_BLOCKS];
+    // q[r][i]: the integer quants of row r's chunk elements 4i .. 4i + 3.
+    vec4 q[ROWS][2 * CHUNK_UNITS];
+    float scales[ROWS][CHUNK_BLOCKS];
 #ifdef FORMAT_BLOCK_MINIMUM
-    float minimums[CHUNK_BLOCKS];
+    float minimums[ROWS][CHUNK_BLOCKS];
 #endif
-    [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
-        scales[block] = blockScale(0u, block);
+    [[unroll]] for (uint r = 0u; r < ROWS; ++r) {
+        loadChunk(rowStarts[r] + 8u * firstUnit / BLOCK_ELEMENTS * BLOCK_BYTES);
+        [[unroll]] for (uint unit = 0u; unit < CHUNK_UNITS; ++unit)
+            unitQuants(0u, unit, q[r][2u * unit], q[r][2u * unit + 1u]);
+        [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
+            scales[r][block] = blockScale(0u, block);
 #ifdef FORMAT_BLOCK_MINIMUM
-        minimums[block] = blockMinimum(0u, block);
+            minimums[r][block] = blockMinimum(0u, block);
 #endif
+        }
     }
     [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
         const uint token = firstToken + min(tileToken + t, tokens - 1u);
@@ -111,18 +115,27 @@ void multiplyChunk(uint rowStart, uint tileToken, uint firstUnit, const bool who
         [[unroll]] for (uint block = 0u; block < CHUNK_BLOCKS; ++block) {
             const uint index = firstUnit * 8u / BLOCK_ELEMENTS + block;
             if (whole || index < columns / BLOCK_ELEMENTS) {
-                BlockTerms terms;
+                vec4 xs[8];
                 [[unroll]] for (uint l = 0u; l < 8u; ++l)
-                    terms.lanes[l] = dot(q[8u * block + l], inputTexel((xRow + BLOCK_ELEMENTS * index + 4u * l) / 4u));
-                terms.scale = scales[block] * inputScale(xRow, index);
+                    xs[l] = inputTexel((xRow + BLOCK_ELEMENTS * index + 4u * l) / 4u);
+                const float xScale = inputScale(xRow, index);
 #ifdef FORMAT_BLOCK_MINIMUM
-                precise const float minimum = minimums[block] * inputBlockSum(xRow, index);
-                terms.minimum = minimum;
-#else
-                terms.minimum = 0.0;
+                const float xSum = inputBlockSum(xRow, index);
 #endif
-                terms.minimumScale = 0.0;
-                takeTerms(t, token, block, terms);
+                [[unroll]] for (uint r = 0u; r < ROWS; ++r) {
+                    BlockTerms terms;
+                    [[unroll]] for (uint l = 0u; l < 8u; ++l)
+                        terms.lanes[l] = dot(q[r][8u * block + l], xs[l]);
+                    terms.scale = scales[r][block] * xScale;
+#ifdef FORMAT_BLOCK_MINIMUM
+                    precise const float minimum = minimums[r][block] * xSum;
+                    terms.minimum = minimum;
+#else
+                    terms.minimum = 0.0;
+#endif
+                    terms.minimumScale = 0.0;
+                    takeTerms(r * TOKENS + t, token, block, terms);
+                }
             }
         }
     }

@@ -26,6 +26,7 @@ layout(std430, set = 0, binding = 2) buffer Output { float y[]; };
 #define CHUNK_UNITS (BLOCK_ELEMENTS / 8) // one block
 #include "matmul_chunk.glsl"
 #define CHUNK_BLOCKS 1
+#define ROWS 1 // weight rows per call of multiplyChunk
 
 #define LANE_SUMS 9u
 // The sums per invocation: the chains c = index + k * ROUND, which are sum c % LANE_SUMS of token
@@ -59,7 +60,7 @@ void main()
 
     for (uint first = 0u; first < blocks; first += ROUND) {
         if (first + index < blocks)
-            multiplyChunk(row * rowBytes, tileToken, (first + index) * (BLOCK_ELEMENTS / 8u), true);
+            multiplyChunk(uint[1](row * rowBytes), tileToken, (first + index) * (BLOCK_ELEMENTS / 8u), true);
         barrier();
         const uint count = min(ROUND, blocks - first);
         [[unroll]] for (uint k = 0u; k < CHAINS; ++k) {

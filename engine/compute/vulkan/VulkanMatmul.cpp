@@ -122,6 +122,14 @@ std::uint32_t rowTokens(std::size_t tokens)
     return count;
 }
 
+// matmul_rows.comp's ROWS: the weight rows each invocation takes, four for the legacy formats (the
+// formats with lane sums in blocks of 32).
+std::size_t rowsPerInvocation(TensorType type)
+{
+    const bool legacy = laneSums(type) && gguf::tensorTypeTraits(static_cast<std::uint32_t>(type))->blockElements == 32;
+    return legacy ? 4 : 1;
+}
+
 // The module name suffix of a weight type's shader variant (shaders/CMakeLists.txt); F32 has none.
 std::string formatSuffix(TensorType type)
 {
@@ -295,8 +303,8 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
     const bool vector = x.rows() <= kVectorTokens;
     const std::uint32_t tileTokens = rowTokens(x.rows());
 
-    // A CPU driver (lavapipe) gets one weight row per invocation for up to kRowTokens tokens
-    // (matmul_rows.comp). A GPU spreads each row of the formats with lane sums over a workgroup, for
+    // A CPU driver (lavapipe) gets one weight row per invocation (four for the legacy formats) for up
+    // to kRowTokens tokens (matmul_rows.comp). A GPU spreads each row of the formats with lane sums over a workgroup, for
     // as many tokens (matmul_ordered.comp); for the others it decodes with a workgroup per two rows,
     // so that enough loads are in flight (matmul_vector.comp), and shares weight tiles in shared
     // memory for prefill (matmul_tiled.comp).
@@ -330,7 +338,8 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
                                   pairedTokens};
             std::array<std::uint32_t, 3> groups;
             if (cpu || ordered) {
-                groups = groupsFor(ordered ? weightWindow.rows : (weightWindow.rows + kRowsWorkgroup - 1) / kRowsWorkgroup);
+                const std::size_t perGroup = kRowsWorkgroup * rowsPerInvocation(weight.type());
+                groups = groupsFor(ordered ? weightWindow.rows : (weightWindow.rows + perGroup - 1) / perGroup);
                 groups[2] = u32((outWindow.rows + tileTokens - 1) / tileTokens);
             } else if (vector) {
                 groups = groupsFor((weightWindow.rows + kVectorRows - 1) / kVectorRows);

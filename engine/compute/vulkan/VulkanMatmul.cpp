@@ -304,10 +304,10 @@ VulkanBackend::MatmulInput VulkanBackend::multiply(const VulkanTensor &weight,
     const std::uint32_t tileTokens = rowTokens(x.rows());
 
     // A CPU driver (lavapipe) gets one weight row per invocation (four for the legacy formats) for up
-    // to kRowTokens tokens (matmul_rows.comp). A GPU spreads each row of the formats with lane sums over a workgroup, for
-    // as many tokens (matmul_ordered.comp); for the others it decodes with a workgroup per two rows,
-    // so that enough loads are in flight (matmul_vector.comp), and shares weight tiles in shared
-    // memory for prefill (matmul_tiled.comp).
+    // to kRowTokens tokens (matmul_rows.comp). A GPU spreads each row of the formats with lane sums
+    // over a workgroup, for as many tokens (matmul_ordered.comp); for the others it decodes with a
+    // workgroup per two rows, so that enough loads are in flight (matmul_vector.comp), and shares
+    // weight tiles in shared memory for prefill (matmul_tiled.comp).
     constexpr std::uint32_t kVectorWorkgroup = 64;
     constexpr std::uint32_t kVectorRows = 2;
     const bool ordered = !cpu && laneSums(weight.type());
